@@ -1,0 +1,51 @@
+"""Configuration nbgrader du cours (chargée par ../nbgrader_config.py, depuis la racine).
+
+Les commandes s'exécutent depuis la racine du dépôt : ``nbgrader generate_assignment 00_prise_en_main``,
+``nbgrader autograde 00_prise_en_main``, ``nbgrader generate_feedback``, ``nbgrader export``.
+"""
+
+import os
+
+c = get_config()  # noqa: F821 (fourni par traitlets)
+
+c.CourseDirectory.course_id = "autoencodeurs"
+c.CourseDirectory.source_directory = "source"
+c.CourseDirectory.release_directory = "release"
+
+# Amorces en français (COURSE.md §4).
+c.ClearSolutions.code_stub = {"python": "# VOTRE CODE ICI\nraise NotImplementedError()"}
+c.ClearSolutions.text_stub = "VOTRE RÉPONSE ICI"
+
+# Délais d'exécution. Le budget « correction » tient un notebook entier en moins d'une minute ;
+# une cellule a 120 s (une boucle infinie d'étudiant coûte ses points, puis la suite continue).
+# Le démarrage d'un noyau avec TensorFlow peut prendre plusieurs secondes sur un portable.
+c.Execute.timeout = 120
+c.Execute.startup_timeout = 120
+c.Execute.interrupt_on_timeout = True
+
+# nbgrader met 0 à toute cellule de test qui écrit sur stderr. TensorFlow y écrit à chaque
+# démarrage (journaux C++ d'absl, avertissements Python) : une solution juste perdrait ses points.
+# Pendant validate et autograde, le noyau renvoie donc stderr vers stdout, au niveau Python
+# (sys.stderr) comme au niveau du descripteur 2 (journaux C++) : les messages restent visibles
+# dans le retour à l'étudiant, mais ne comptent plus. Une erreur reste une erreur (sortie
+# « error », jamais stderr).
+STDERR_VERS_STDOUT = "import os, sys; os.dup2(1, 2); sys.stderr = sys.stdout"
+c.Execute.extra_arguments = [
+    "--HistoryManager.hist_file=:memory:",
+    f"--IPKernelApp.exec_lines={STDERR_VERS_STDOUT}",
+]
+
+# Moins de bruit au démarrage de TensorFlow dans les noyaux lancés par nbgrader (ils héritent
+# de cet environnement).
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+# Les retours aux étudiants ne montrent jamais le code des tests cachés (voir feedback_filters.py).
+
+import sys  # noqa: E402
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from feedback_filters import HideHiddenTests  # noqa: E402
+from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor  # noqa: E402
+from nbgrader.preprocessors import GetGrades  # noqa: E402
+
+c.GenerateFeedback.preprocessors = [GetGrades, HideHiddenTests, CSSHTMLHeaderPreprocessor]

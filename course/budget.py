@@ -1,0 +1,83 @@
+"""Budgets d'exécution : la seule source des tailles (époques, sous-ensembles, lots).
+
+Trois modes (COURSE.md §3) :
+
+- ``complet`` (par défaut, étudiants) : de vrais résultats, chaque notebook en 5 min au plus sur
+  2 cœurs ;
+- ``rapide`` (``COURSE_BUDGET=rapide``, CI et tests) : le même code sur un petit sous-ensemble,
+  60 s au plus par notebook ;
+- ``correction`` (nbgrader définit ``NBGRADER_EXECUTION`` pendant ``autograde`` et ``validate``) :
+  au plus la taille de ``rapide``.
+
+Seules les tailles changent d'un mode à l'autre, jamais le code exécuté. Usage ::
+
+    from course import budget
+    tailles = budget.tailles("00_prise_en_main")
+    x = x_train[: tailles.n_entrainement]
+"""
+
+import dataclasses
+import os
+
+MODES = ("complet", "rapide", "correction")
+
+
+@dataclasses.dataclass(frozen=True)
+class Tailles:
+    """Tailles d'un notebook dans un mode donné."""
+
+    mode: str
+    n_entrainement: int  # nombre d'images d'entraînement utilisées
+    n_test: int  # nombre d'images de test utilisées
+    epoques: int  # nombre d'époques d'entraînement
+    taille_lot: int  # taille des lots (batch size)
+
+
+# Une ligne par notebook et par mode ; "défaut" sert aux notebooks sans ligne propre.
+_TABLE = {
+    "complet": {
+        "défaut": dict(n_entrainement=60_000, n_test=10_000, epoques=10, taille_lot=128),
+        "00_prise_en_main": dict(n_entrainement=60_000, n_test=10_000, epoques=0, taille_lot=128),
+    },
+    "rapide": {
+        "défaut": dict(n_entrainement=2_000, n_test=500, epoques=2, taille_lot=128),
+        "00_prise_en_main": dict(n_entrainement=2_000, n_test=500, epoques=0, taille_lot=128),
+    },
+    "correction": {
+        "défaut": dict(n_entrainement=1_000, n_test=200, epoques=1, taille_lot=128),
+        "00_prise_en_main": dict(n_entrainement=1_000, n_test=200, epoques=0, taille_lot=128),
+    },
+}
+
+
+def mode_actuel():
+    """Renvoie le mode en vigueur : ``correction`` sous nbgrader, sinon ``COURSE_BUDGET``.
+
+    Lève ``ValueError`` (message en français) si ``COURSE_BUDGET`` ne nomme aucun mode.
+    """
+    if os.environ.get("NBGRADER_EXECUTION"):
+        return "correction"
+    mode = os.environ.get("COURSE_BUDGET", "complet").strip().lower() or "complet"
+    if mode not in MODES:
+        raise ValueError(
+            f"COURSE_BUDGET={mode!r} ne désigne aucun budget : choisissez parmi "
+            f"{', '.join(MODES)} (ou retirez la variable pour le mode complet)."
+        )
+    return mode
+
+
+def tailles(notebook, mode=None):
+    """Renvoie les ``Tailles`` du notebook ``notebook`` (ex. ``"04_vae"``) dans ``mode``.
+
+    ``mode`` vaut par défaut ``mode_actuel()``.
+    """
+    mode = mode_actuel() if mode is None else mode
+    if mode not in _TABLE:
+        raise ValueError(f"Mode de budget inconnu : {mode!r} (attendu : {', '.join(MODES)}).")
+    ligne = _TABLE[mode].get(notebook, _TABLE[mode]["défaut"])
+    return Tailles(mode=mode, **ligne)
+
+
+def notebooks_connus():
+    """Renvoie les noms des notebooks qui ont une ligne propre dans la table."""
+    return sorted({nom for lignes in _TABLE.values() for nom in lignes if nom != "défaut"})
