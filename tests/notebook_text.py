@@ -1,0 +1,63 @@
+"""Lecture des notebooks source : régions solution et tests cachés, soumissions fabriquées."""
+
+import re
+
+import nbformat
+
+from paths import release_notebook, source_notebook
+
+MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION", "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS")
+REGION = {
+    "solution": re.compile(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", re.S),
+    "hidden": re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", re.S),
+}
+
+
+def read(path):
+    return nbformat.read(path, as_version=4)
+
+
+def nbgrader_meta(cell):
+    return cell.metadata.get("nbgrader", {})
+
+
+def secret_lines(assignment, kind):
+    """Lignes propres aux régions ``kind`` (``solution`` ou ``hidden``) du notebook source.
+
+    Une ligne qui figure aussi hors de ces régions (un import, un ``return``) n'est pas
+    secrète : seules restent celles qu'une version étudiante ne doit jamais contenir.
+    """
+    nb = read(source_notebook(assignment))
+    inside, outside = set(), set()
+    for cell in nb.cells:
+        text = cell.source
+        for match in REGION[kind].finditer(text):
+            inside.update(line.strip() for line in match.group(1).splitlines())
+        outside.update(line.strip() for line in REGION[kind].sub("", text).splitlines())
+    return {line for line in inside - outside if len(line) > 3 and not line.startswith("#")}
+
+
+def solution_code(cell_source):
+    """Le code d'une cellule solution du notebook source, sans les marqueurs nbgrader."""
+    return "\n".join(line for line in cell_source.splitlines() if line.strip() not in MARKERS)
+
+
+def correct_submission(assignment, extra_code=None):
+    """La version étudiante avec chaque cellule solution remplie par la solution de référence.
+
+    ``extra_code`` : ``{grade_id: code}`` ajouté au début des cellules solution choisies
+    (par exemple, du bruit sur stderr).
+    """
+    solutions = {
+        nbgrader_meta(c)["grade_id"]: c.source
+        for c in read(source_notebook(assignment)).cells if nbgrader_meta(c).get("solution")
+    }
+    nb = read(release_notebook(assignment))
+    for cell in nb.cells:
+        grade_id = nbgrader_meta(cell).get("grade_id")
+        if nbgrader_meta(cell).get("solution"):
+            code = solution_code(solutions[grade_id])
+            if extra_code and grade_id in extra_code:
+                code = extra_code[grade_id] + "\n" + code
+            cell.source = code
+    return nb

@@ -1,0 +1,134 @@
+"""Correction de bout en bout dans un cours jetable : autograde, generate_feedback, export.
+
+Pour chaque devoir : une copie juste, une copie vide (l'amorce), une copie juste qui écrit des
+avertissements sur stderr (comme TensorFlow), et une copie dont une fonction boucle sans fin.
+La juste et la bruyante ont tous les points, la vide et la bouclée zéro ; toutes les copies sont
+notées (une erreur d'étudiant ne coûte que ses points) ; les retours ne montrent aucun test caché.
+"""
+
+import csv
+import re
+
+import nbformat
+import pytest
+from bs4 import BeautifulSoup
+from nbgrader.api import Gradebook
+
+from notebook_text import correct_submission, nbgrader_meta, read, secret_lines
+from paths import assignments, course_copy, nbgrader, release_notebook
+
+NOISE = '''import os, sys, warnings, logging
+warnings.warn("avertissement de test (comme Keras)", UserWarning)
+print("message sur stderr (comme TensorFlow)", file=sys.stderr)
+os.write(2, b"W0000 00:00:1 journal C++ de test\\n")
+logging.getLogger("tensorflow").warning("journal Python de TensorFlow")
+'''
+LOOP = "while True:\n    pass\n"
+LOOP_TIMEOUT = 20  # secondes par cellule, pour que la copie bouclée ne coûte pas 2 minutes ici
+
+
+def first_solution(assignment):
+    return next(
+        nbgrader_meta(c)["grade_id"] for c in read(release_notebook(assignment)).cells
+        if nbgrader_meta(c).get("solution")
+    )
+
+
+def looping_submission(assignment):
+    nb = read(release_notebook(assignment))
+    target = first_solution(assignment)
+    for cell in nb.cells:
+        if nbgrader_meta(cell).get("grade_id") == target:
+            cell.source = cell.source.replace("raise NotImplementedError()", LOOP)
+    return nb
+
+
+def visible_text(html):
+    return re.sub(r"\s+", " ", BeautifulSoup(html, "html.parser").get_text())
+
+
+@pytest.fixture(scope="module", params=assignments())
+def graded_course(request, tmp_path_factory):
+    assignment = request.param
+    root = course_copy(tmp_path_factory.mktemp("cours"), [assignment])
+    nbgrader("generate_assignment", assignment, cwd=root)
+    submissions = {
+        "juste": correct_submission(assignment),
+        "vide": read(release_notebook(assignment)),
+        "bruyante": correct_submission(assignment, {first_solution(assignment): NOISE}),
+        "boucle": looping_submission(assignment),
+    }
+    for student, nb in submissions.items():
+        folder = root / "submitted" / student / assignment
+        folder.mkdir(parents=True)
+        nbformat.write(nb, folder / f"{assignment}.ipynb")
+    autograde = nbgrader("autograde", assignment, f"--Execute.timeout={LOOP_TIMEOUT}", cwd=root)
+    nbgrader("generate_feedback", assignment, cwd=root)
+    nbgrader("export", cwd=root)
+    return assignment, root, autograde
+
+
+def scores(root, assignment):
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
+        return {
+            s.student.id: (s.score, s.max_score)
+            for s in gradebook.assignment_submissions(assignment)
+        }
+
+
+def test_every_submission_is_graded(graded_course):
+    assignment, root, _ = graded_course
+    assert set(scores(root, assignment)) == {"juste", "vide", "bruyante", "boucle"}
+
+
+def test_correct_submission_gets_full_marks(graded_course):
+    assignment, root, _ = graded_course
+    score, max_score = scores(root, assignment)["juste"]
+    assert max_score > 0 and score == max_score
+
+
+def test_stderr_noise_costs_nothing(graded_course):
+    assignment, root, _ = graded_course
+    score, max_score = scores(root, assignment)["bruyante"]
+    assert score == max_score
+    feedback = (root / "feedback" / "bruyante" / assignment / f"{assignment}.html").read_text()
+    assert "avertissement de test" in feedback, "les messages doivent rester visibles"
+
+
+@pytest.mark.parametrize("student", ["vide", "boucle"])
+def test_empty_or_looping_submission_gets_zero(graded_course, student):
+    assignment, root, _ = graded_course
+    score, max_score = scores(root, assignment)[student]
+    assert max_score > 0 and score == 0
+
+
+def test_feedback_never_shows_hidden_tests(graded_course):
+    assignment, root, _ = graded_course
+    hidden = {re.sub(r"\s+", " ", line) for line in secret_lines(assignment, "hidden")}
+    for student in ("juste", "vide", "bruyante", "boucle"):
+        text = visible_text((root / "feedback" / student / assignment / f"{assignment}.html").read_text())
+        leaked = [line for line in hidden if line in text]
+        assert not leaked, f"{student} : {leaked[:3]}"
+
+
+def test_export_writes_every_grade(graded_course):
+    assignment, root, _ = graded_course
+    with open(root / "grades.csv", newline="") as f:
+        rows = {row["student_id"]: float(row["raw_score"]) for row in csv.DictReader(f)
+                if row["assignment"] == assignment}
+    expected = scores(root, assignment)
+    assert rows == {student: score for student, (score, _) in expected.items()}
+
+
+def test_leak_check_would_see_a_leak(graded_course):
+    """Garde-fou du test précédent : les tests cachés sont bien exécutés à la correction, et une
+    ligne de test visible se retrouve telle quelle dans le texte du retour."""
+    assignment, root, _ = graded_course
+    autograded = read(root / "autograded" / "juste" / assignment / f"{assignment}.ipynb")
+    sources = "\n".join(line.strip() for c in autograded.cells for line in c.source.splitlines())
+    assert secret_lines(assignment, "hidden") <= set(sources.splitlines())
+    feedback = visible_text((root / "feedback" / "juste" / assignment / f"{assignment}.html").read_text())
+    test_cell = next(c for c in read(release_notebook(assignment)).cells
+                     if nbgrader_meta(c).get("grade") and "assert" in c.source)
+    visible_line = next(line.strip() for line in test_cell.source.splitlines() if "assert" in line)
+    assert re.sub(r"\s+", " ", visible_line) in feedback

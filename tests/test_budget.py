@@ -1,0 +1,40 @@
+"""Les trois budgets d'exécution (COURSE.md §3)."""
+
+import pytest
+
+from course import budget
+
+
+def test_default_mode_is_complet(monkeypatch):
+    monkeypatch.delenv("COURSE_BUDGET", raising=False)
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    assert budget.mode_actuel() == "complet"
+
+
+def test_course_budget_selects_rapide(monkeypatch):
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    monkeypatch.setenv("COURSE_BUDGET", "rapide")
+    assert budget.mode_actuel() == "rapide"
+    assert budget.tailles("00_prise_en_main").mode == "rapide"
+
+
+@pytest.mark.parametrize("phase", ["autograde", "validate"])
+def test_nbgrader_execution_selects_correction(monkeypatch, phase):
+    monkeypatch.setenv("COURSE_BUDGET", "complet")
+    monkeypatch.setenv("NBGRADER_EXECUTION", phase)
+    assert budget.mode_actuel() == "correction"
+
+
+def test_unknown_mode_is_explained_in_french(monkeypatch):
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    monkeypatch.setenv("COURSE_BUDGET", "turbo")
+    with pytest.raises(ValueError, match="ne désigne aucun budget"):
+        budget.mode_actuel()
+
+
+@pytest.mark.parametrize("notebook", budget.notebooks_connus() + ["notebook_sans_ligne"])
+def test_correction_is_at_most_rapide_and_rapide_at_most_complet(notebook):
+    correction, rapide, complet = (budget.tailles(notebook, m) for m in ("correction", "rapide", "complet"))
+    for field in ("n_entrainement", "n_test", "epoques"):
+        assert getattr(correction, field) <= getattr(rapide, field) <= getattr(complet, field), field
+

@@ -1,0 +1,141 @@
+"""Banc des variantes : les cellules de test d'une fonction notée contre du code d'étudiant.
+
+Pour un devoir et une fonction notée (``normaliser``, ``divergence_kl`` ...), le banc prend les
+cellules de test de ``source/`` (visibles et cachées, ``grade_id`` commençant par
+``test_<fonction>``) et les exécute contre chaque variante de la fonction, **dans un seul noyau**,
+avec le préprocesseur ``Execute`` de nbgrader et la configuration du dépôt, puis note chaque
+cellule avec ``nbgrader.utils.determine_grade`` : exactement comme ``nbgrader autograde``.
+
+Le noyau exécute d'abord la cellule ``imports`` du notebook et les solutions de référence des
+autres fonctions notées ; puis, pour chaque variante : la fonction est effacée, le code de la
+variante est exécuté, puis les cellules de test. Une variante qui ne définit pas la fonction (ou
+dont le code lève une erreur) échoue donc à ses tests, au lieu d'hériter de la précédente.
+
+Convention imposée aux notebooks (vérifiée par tests/test_structure.py) : chaque notebook a une
+cellule verrouillée ``imports`` ; les cellules de test n'utilisent que ces imports et les
+fonctions notées (jamais les données ni un modèle entraîné).
+"""
+
+import dataclasses
+import tempfile
+
+import nbformat
+from nbgrader import utils
+from nbgrader.preprocessors import Execute
+from traitlets.config.loader import PyFileConfigLoader
+
+from paths import ROOT, source_notebook
+
+
+@dataclasses.dataclass
+class CellResult:
+    """Résultat d'une cellule de test : ses points, et le message d'erreur s'il y en a un."""
+
+    grade_id: str
+    points: float
+    max_points: float
+    error: str = ""
+
+    @property
+    def passed(self):
+        return self.points == self.max_points
+
+
+@dataclasses.dataclass
+class VariantReport:
+    """Résultats de toutes les cellules de test d'une fonction pour une variante."""
+
+    name: str
+    cells: list
+
+    @property
+    def passed_all(self):
+        return all(cell.passed for cell in self.cells)
+
+    @property
+    def failed(self):
+        return [cell.grade_id for cell in self.cells if not cell.passed]
+
+    def describe(self):
+        lines = [f"{self.name}:"]
+        for cell in self.cells:
+            status = "réussie" if cell.passed else f"échouée ({cell.error[:200]})"
+            lines.append(f"  {cell.grade_id} {cell.points}/{cell.max_points} {status}")
+        return "\n".join(lines)
+
+
+def _grade_id(cell):
+    return cell.metadata.get("nbgrader", {}).get("grade_id", "")
+
+
+def notebook_cells(assignment, function):
+    """Renvoie ``(imports, solutions, tests)`` : cellules du notebook source utiles au banc.
+
+    ``solutions`` : les cellules solution des fonctions notées, par ``grade_id`` ;
+    ``tests`` : les cellules notées dont le ``grade_id`` commence par ``test_<function>``.
+    """
+    nb = nbformat.read(source_notebook(assignment), as_version=4)
+    imports = [c for c in nb.cells if _grade_id(c) == "imports"]
+    solutions = {
+        _grade_id(c): c for c in nb.cells
+        if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("solution")
+    }
+    tests = [c for c in nb.cells if utils.is_grade(c) and _grade_id(c).startswith(f"test_{function}")]
+    if not imports:
+        raise ValueError(f"{assignment} : pas de cellule 'imports'")
+    if function not in solutions:
+        raise ValueError(f"{assignment} : pas de cellule solution '{function}'")
+    if not tests:
+        raise ValueError(f"{assignment} : aucune cellule 'test_{function}*'")
+    return imports, solutions, tests
+
+
+def _execute(nb, workdir):
+    """Exécute ``nb`` comme nbgrader autograde (même configuration, même environnement)."""
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(ROOT)).load_config()
+    with utils.setenv(NBGRADER_EXECUTION="autograde"):
+        nb, _ = Execute(config=config).preprocess(nb, {"metadata": {"path": str(workdir)}})
+    return nb
+
+
+def _error_text(cell):
+    for output in cell.get("outputs", []):
+        if output.output_type == "error":
+            return f"{output.ename}: {output.evalue}"
+        if output.output_type == "stream" and output.name == "stderr":
+            return f"stderr: {output.text}"
+    return ""
+
+
+def run_variants(assignment, function, variants):
+    """Exécute les cellules de test de ``function`` contre chaque variante ; un seul noyau.
+
+    ``variants`` : ``{nom: code}``, chaque code définissant ``function`` (et ce dont il a
+    besoin). Renvoie ``{nom: VariantReport}``. La solution de référence du notebook est ajoutée
+    sous le nom ``"référence"``.
+    """
+    imports, solutions, tests = notebook_cells(assignment, function)
+    cells = [nbformat.v4.new_code_cell(c.source) for c in imports]
+    cells += [nbformat.v4.new_code_cell(c.source) for c in solutions.values()]
+    spans = {}
+    for name, code in {"référence": solutions[function].source, **variants}.items():
+        cells.append(nbformat.v4.new_code_cell(f"globals().pop({function!r}, None)"))
+        cells.append(nbformat.v4.new_code_cell(code))
+        start = len(cells)
+        for test in tests:
+            copy = nbformat.v4.new_code_cell(test.source)
+            copy.metadata["nbgrader"] = dict(test.metadata["nbgrader"])
+            cells.append(copy)
+        spans[name] = (start, len(cells))
+    nb = nbformat.v4.new_notebook(cells=cells)
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    with tempfile.TemporaryDirectory() as workdir:
+        nb = _execute(nb, workdir)
+    reports = {}
+    for name, (start, stop) in spans.items():
+        results = []
+        for cell in nb.cells[start:stop]:
+            points, max_points = utils.determine_grade(cell)
+            results.append(CellResult(_grade_id(cell), points, max_points, _error_text(cell)))
+        reports[name] = VariantReport(name, results)
+    return reports
