@@ -75,11 +75,15 @@ def afficher_images(images, titres=None, n_colonnes=10, taille=1.2):
     return fig
 
 
-def comparer(originales, reconstructions, n=10, titres=None):
-    """Affiche les ``n`` premières originales au-dessus de leurs reconstructions ; renvoie la figure."""
+def comparer(originales, reconstructions, n=10, titres=None,
+             titres_lignes=("originales", "reconstructions")):
+    """Affiche les ``n`` premières originales au-dessus de leurs reconstructions ; renvoie la figure.
+
+    ``titres`` : un titre par colonne ; ``titres_lignes`` : les libellés des deux lignes.
+    """
     return afficher_grille(
         [en_images(originales)[:n], en_images(reconstructions)[:n]],
-        titres_lignes=["originales", "reconstructions"],
+        titres_lignes=list(titres_lignes),
         titres=None if titres is None else list(titres)[:n],
     )
 

@@ -43,3 +43,8 @@ def test_afficher_images_wraps_rows_and_titles_each_image():
 def test_grid_rows_must_have_the_same_length():
     with pytest.raises(ValueError, match="même nombre d'images"):
         graphiques.afficher_grille([np.zeros((3, 28, 28)), np.zeros((2, 28, 28))])
+
+
+def test_comparer_row_labels_can_be_renamed():
+    fig = graphiques.comparer(np.zeros((3, 28, 28)), np.zeros((3, 784)), titres_lignes=("avant", "après"))
+    assert [fig.axes[0].get_ylabel(), fig.axes[3].get_ylabel()] == ["avant", "après"]
