@@ -1,0 +1,56 @@
+"""Dessin d'un modèle Keras (introduit dans ``02_ae_dense``).
+
+``keras.utils.plot_model`` a besoin de pydot et de l'exécutable ``dot`` de Graphviz, souvent
+absents d'un portable. Sans eux, ``dessiner`` trace avec matplotlib la pile des couches et leurs
+formes de sortie, et le dit en français : le notebook s'exécute partout.
+"""
+
+import importlib.util
+import shutil
+
+
+def graphviz_disponible():
+    """Vrai si pydot et l'exécutable ``dot`` de Graphviz sont installés."""
+    return importlib.util.find_spec("pydot") is not None and shutil.which("dot") is not None
+
+
+def couches(modele):
+    """Renvoie ``[(nom, type, forme de sortie)]`` pour les couches de ``modele``, sous-modèles
+    dépliés (un encodeur et un décodeur dans un autoencodeur, par exemple)."""
+    import keras
+
+    lignes = []
+    for couche in modele.layers:
+        if isinstance(couche, keras.Model):
+            lignes += couches(couche)
+        elif not isinstance(couche, keras.layers.InputLayer):
+            lignes.append((couche.name, type(couche).__name__, tuple(couche.output.shape)))
+    return lignes
+
+
+def dessiner(modele, fichier="modele.png"):
+    """Dessine ``modele`` : avec ``keras.utils.plot_model`` si Graphviz est là, sinon une figure
+    matplotlib (une boîte par couche, avec sa forme de sortie), affichée par le notebook."""
+    if graphviz_disponible():
+        import keras
+        from IPython.display import display
+
+        display(keras.utils.plot_model(modele, to_file=fichier, show_shapes=True, expand_nested=True))
+        return
+    print("Graphviz (pydot et dot) n'est pas installé : voici un dessin simplifié du modèle. "
+          "Pour le dessin de Keras : pip install pydot, puis installez Graphviz.")
+    import matplotlib.pyplot as plt
+
+    lignes = couches(modele)
+    figure, axe = plt.subplots(figsize=(5, 0.55 * len(lignes) + 0.4))
+    axe.axis("off")
+    for i, (nom, genre, forme) in enumerate(lignes):
+        y = len(lignes) - 1 - i
+        axe.text(0.5, y, f"{genre}  ({nom})\nsortie : {forme}", ha="center", va="center", fontsize=8,
+                 bbox=dict(boxstyle="round", facecolor="#e8eef7", edgecolor="#4a6fa5"))
+        if i:
+            axe.annotate("", xy=(0.5, y + 0.28), xytext=(0.5, y + 0.72),
+                         arrowprops=dict(arrowstyle="->", color="#4a6fa5"))
+    axe.set_ylim(-0.6, len(lignes) - 0.4)
+    axe.set_title(modele.name, fontsize=10)
+    figure.tight_layout()

@@ -1,0 +1,95 @@
+"""Catalogue de variantes de ``construire_autoencodeur_dense`` (02_ae_dense) passées au banc."""
+
+import pytest
+
+from variant_harness import run_variants
+
+FUNCTION = "construire_autoencodeur_dense"
+
+# Gabarits : un encodeur et un décodeur justes, que les mauvaises réponses altèrent d'un point.
+ENCODEUR = '''
+    encodeur = keras.Sequential([keras.Input(shape=(28, 28, 1)), keras.layers.Flatten(),
+        keras.layers.Dense(128, activation="relu"), keras.layers.Dense({latent})], name="encodeur")
+'''
+DECODEUR = '''
+    decodeur = keras.Sequential([keras.Input(shape=({latent},)), keras.layers.Dense(128, activation="relu"),
+        keras.layers.Dense(784, activation="{sortie}"){reshape}], name="decodeur")
+'''
+COMPOSITION = '''
+    entree = keras.Input(shape=(28, 28, 1))
+    return keras.Model(entree, decodeur(encodeur(entree))), encodeur, decodeur
+'''
+
+
+def variant(latent="latent_dim", sortie="sigmoid", reshape=", keras.layers.Reshape((28, 28, 1))",
+            composition=COMPOSITION):
+    return ("def construire_autoencodeur_dense(latent_dim):"
+            + ENCODEUR.format(latent=latent) + DECODEUR.format(latent=latent, sortie=sortie, reshape=reshape)
+            + composition)
+
+
+WRONG = {
+    "sortie linéaire (pas de sigmoïde)": variant(sortie="linear"),
+    "sortie ReLU": variant(sortie="relu"),
+    "code figé à 2": variant(latent="2"),
+    "décodeur de sortie (batch, 784)": variant(reshape=""),
+    "décodeur de sortie (batch, 28, 28)": variant(reshape=", keras.layers.Reshape((28, 28))"),
+    "autoencodeur reconstruit avec de nouvelles couches": variant(composition='''
+    autre = keras.Sequential([keras.Input(shape=(28, 28, 1)), keras.layers.Flatten(),
+        keras.layers.Dense(128, activation="relu"), keras.layers.Dense(latent_dim),
+        keras.layers.Dense(128, activation="relu"), keras.layers.Dense(784, activation="sigmoid"),
+        keras.layers.Reshape((28, 28, 1))])
+    return autre, encodeur, decodeur
+'''),
+    "triplet dans le mauvais ordre": variant(composition='''
+    entree = keras.Input(shape=(28, 28, 1))
+    return encodeur, decodeur, keras.Model(entree, decodeur(encodeur(entree)))
+'''),
+    "amorce non remplie": '''
+def construire_autoencodeur_dense(latent_dim):
+    # VOTRE CODE ICI
+    raise NotImplementedError()
+''',
+}
+
+CORRECT = {
+    "Sequential, autres largeurs": variant(),
+    "fonctionnel de bout en bout": '''
+def construire_autoencodeur_dense(latent_dim):
+    x = keras.Input(shape=(28, 28, 1))
+    h = keras.layers.Flatten()(x)
+    h = keras.layers.Dense(512, activation="relu")(h)
+    h = keras.layers.Dense(128, activation="relu")(h)
+    encodeur = keras.Model(x, keras.layers.Dense(latent_dim)(h), name="encodeur")
+    z = keras.Input(shape=(latent_dim,))
+    h = keras.layers.Dense(512, activation="relu")(z)
+    h = keras.layers.Dense(784)(h)
+    h = keras.layers.Activation("sigmoid")(h)
+    decodeur = keras.Model(z, keras.layers.Reshape((28, 28, 1))(h), name="decodeur")
+    autoencodeur = keras.Sequential([keras.Input(shape=(28, 28, 1)), encodeur, decodeur])
+    return autoencodeur, encodeur, decodeur
+''',
+}
+
+
+@pytest.fixture(scope="module")
+def reports():
+    return run_variants("02_ae_dense", FUNCTION, {**WRONG, **CORRECT})
+
+
+def test_catalogue_is_large_enough():
+    assert len(WRONG) >= 5 and len(CORRECT) >= 2
+
+
+def test_reference_passes(reports):
+    assert reports["référence"].passed_all, reports["référence"].describe()
+
+
+@pytest.mark.parametrize("name", sorted(WRONG))
+def test_wrong_variant_fails(reports, name):
+    assert not reports[name].passed_all, reports[name].describe()
+
+
+@pytest.mark.parametrize("name", sorted(CORRECT))
+def test_correct_variant_passes(reports, name):
+    assert reports[name].passed_all, reports[name].describe()
