@@ -6,14 +6,16 @@ cellules de test de ``source/`` (visibles et cachées, ``grade_id`` commençant 
 avec le préprocesseur ``Execute`` de nbgrader et la configuration du dépôt, puis note chaque
 cellule avec ``nbgrader.utils.determine_grade`` : exactement comme ``nbgrader autograde``.
 
-Le noyau exécute d'abord la cellule ``imports`` du notebook et les solutions de référence des
+Le noyau exécute d'abord les cellules de code verrouillées et non notées du notebook (la cellule
+``imports``, les classes fournies comme une couche Keras) et les solutions de référence des
 autres fonctions notées ; puis, pour chaque variante : la fonction est effacée, le code de la
 variante est exécuté, puis les cellules de test. Une variante qui ne définit pas la fonction (ou
 dont le code lève une erreur) échoue donc à ses tests, au lieu d'hériter de la précédente.
 
-Convention imposée aux notebooks (vérifiée par tests/test_structure.py) : chaque notebook a une
-cellule verrouillée ``imports`` ; les cellules de test n'utilisent que ces imports et les
-fonctions notées (jamais les données ni un modèle entraîné).
+Convention imposée aux notebooks : chaque notebook a une cellule verrouillée ``imports``
+(vérifié par tests/test_structure.py) ; les cellules de code verrouillées non notées ne font que
+définir (imports, classes, fonctions), sans charger de données ni entraîner ; les cellules de test
+n'utilisent que ces définitions et les fonctions notées (jamais les données ni un modèle entraîné).
 """
 
 import dataclasses
@@ -69,20 +71,24 @@ def _grade_id(cell):
 
 
 def notebook_cells(assignment, function):
-    """Renvoie ``(imports, solutions, tests)`` : cellules du notebook source utiles au banc.
+    """Renvoie ``(définitions, solutions, tests)`` : cellules du notebook source utiles au banc.
 
+    ``définitions`` : les cellules de code verrouillées non notées (``imports``, classes fournies) ;
     ``solutions`` : les cellules solution des fonctions notées, par ``grade_id`` ;
     ``tests`` : les cellules notées dont le ``grade_id`` commence par ``test_<function>``.
     """
     nb = nbformat.read(source_notebook(assignment), as_version=4)
-    imports = [c for c in nb.cells if _grade_id(c) == "imports"]
+    imports = [
+        c for c in nb.cells
+        if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("locked") and not utils.is_grade(c)
+    ]
     solutions = {
         _grade_id(c): c for c in nb.cells
         if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("solution")
     }
     tests = [c for c in nb.cells if utils.is_grade(c) and _grade_id(c).startswith(f"test_{function}")]
-    if not imports:
-        raise ValueError(f"{assignment} : pas de cellule 'imports'")
+    if "imports" not in [_grade_id(c) for c in imports]:
+        raise ValueError(f"{assignment} : pas de cellule verrouillée 'imports'")
     if function not in solutions:
         raise ValueError(f"{assignment} : pas de cellule solution '{function}'")
     if not tests:

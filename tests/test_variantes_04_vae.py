@@ -1,0 +1,333 @@
+"""Catalogue de variantes des fonctions notées de 04_vae, passées au banc des variantes.
+
+Chaque mauvaise réponse doit échouer à au moins une cellule ``test_<fonction>*`` ; chaque réponse
+juste (différente de la référence) doit les réussir toutes. Les erreurs cataloguées sont celles que
+l'énoncé de la tâche demande d'attraper (COURSE.md §2 et la tâche du notebook 04).
+"""
+
+import pytest
+
+from variant_harness import run_variants
+
+ECHANTILLONNAGE_WRONG = {
+    "exp(z_log_var) au lieu de exp(0,5·z_log_var)": '''
+def echantillonnage(z_mean, z_log_var):
+    return z_mean + keras.ops.exp(z_log_var) * keras.random.normal(keras.ops.shape(z_mean))
+''',
+    "sqrt(z_log_var)": '''
+def echantillonnage(z_mean, z_log_var):
+    return z_mean + keras.ops.sqrt(z_log_var) * keras.random.normal(keras.ops.shape(z_mean))
+''',
+    "bruit partagé par tout le lot": '''
+def echantillonnage(z_mean, z_log_var):
+    eps = tf.random.normal((1, tf.shape(z_mean)[1]))
+    return z_mean + tf.exp(0.5 * z_log_var) * eps
+''',
+    "bruit partagé par toutes les dimensions": '''
+def echantillonnage(z_mean, z_log_var):
+    eps = tf.random.normal((tf.shape(z_mean)[0], 1))
+    return z_mean + tf.exp(0.5 * z_log_var) * eps
+''',
+    "bruit tiré avec NumPy": '''
+def echantillonnage(z_mean, z_log_var):
+    eps = np.random.normal(size=z_mean.shape).astype("float32")
+    return z_mean + keras.ops.exp(0.5 * z_log_var) * eps
+''',
+    "renvoie z_mean": '''
+def echantillonnage(z_mean, z_log_var):
+    return z_mean
+''',
+    "ajoute la variance au lieu de l'écart-type": '''
+def echantillonnage(z_mean, z_log_var):
+    return z_mean + keras.ops.exp(z_log_var) + keras.random.normal(keras.ops.shape(z_mean))
+''',
+    "gradient coupé vers z_log_var": '''
+def echantillonnage(z_mean, z_log_var):
+    sigma = tf.stop_gradient(tf.exp(0.5 * z_log_var))
+    return z_mean + sigma * tf.random.normal(tf.shape(z_mean))
+''',
+    "graine fixe à chaque appel": '''
+def echantillonnage(z_mean, z_log_var):
+    return z_mean + keras.ops.exp(0.5 * z_log_var) * keras.random.normal(keras.ops.shape(z_mean), seed=0)
+''',
+}
+
+ECHANTILLONNAGE_CORRECT = {
+    "tf.random.normal": '''
+def echantillonnage(z_mean, z_log_var):
+    return z_mean + tf.exp(0.5 * z_log_var) * tf.random.normal(tf.shape(z_mean))
+''',
+    "keras.random.normal sans graine, sqrt(exp(v))": '''
+def echantillonnage(z_mean, z_log_var):
+    eps = keras.random.normal(keras.ops.shape(z_mean))
+    return z_mean + keras.ops.sqrt(keras.ops.exp(z_log_var)) * eps
+''',
+    "SeedGenerator propre et exp(v / 2)": '''
+mon_generateur = keras.random.SeedGenerator(7)
+
+def echantillonnage(z_mean, z_log_var):
+    z_mean = keras.ops.convert_to_tensor(z_mean)
+    eps = keras.random.normal(keras.ops.shape(z_mean), seed=mon_generateur)
+    return keras.ops.add(z_mean, keras.ops.multiply(keras.ops.exp(z_log_var / 2), eps))
+''',
+}
+
+KL_WRONG = {
+    "erreur de signe": '''
+def divergence_kl(z_mean, z_log_var):
+    return 0.5 * keras.ops.sum(1 + z_log_var - keras.ops.square(z_mean) - keras.ops.exp(z_log_var), axis=1)
+''',
+    "sans le facteur ½": '''
+def divergence_kl(z_mean, z_log_var):
+    return -keras.ops.sum(1 + z_log_var - keras.ops.square(z_mean) - keras.ops.exp(z_log_var), axis=1)
+''',
+    "moyenne au lieu de somme sur les dimensions": '''
+def divergence_kl(z_mean, z_log_var):
+    return -0.5 * keras.ops.mean(1 + z_log_var - keras.ops.square(z_mean) - keras.ops.exp(z_log_var), axis=1)
+''',
+    "somme sur le lot": '''
+def divergence_kl(z_mean, z_log_var):
+    return -0.5 * keras.ops.sum(1 + z_log_var - keras.ops.square(z_mean) - keras.ops.exp(z_log_var))
+''',
+    "z_log_var² pour la variance": '''
+def divergence_kl(z_mean, z_log_var):
+    return -0.5 * keras.ops.sum(1 + z_log_var - keras.ops.square(z_mean) - keras.ops.square(z_log_var), axis=1)
+''',
+    "sans le « 1 + »": '''
+def divergence_kl(z_mean, z_log_var):
+    return -0.5 * keras.ops.sum(z_log_var - keras.ops.square(z_mean) - keras.ops.exp(z_log_var), axis=1)
+''',
+    "écrite avec NumPy": '''
+def divergence_kl(z_mean, z_log_var):
+    m, v = np.asarray(z_mean), np.asarray(z_log_var)
+    return -0.5 * np.sum(1 + v - m ** 2 - np.exp(v), axis=1)
+''',
+}
+
+KL_CORRECT = {
+    "TensorFlow": '''
+def divergence_kl(z_mean, z_log_var):
+    return 0.5 * tf.reduce_sum(tf.square(z_mean) + tf.exp(z_log_var) - 1.0 - z_log_var, axis=-1)
+''',
+    "keras.ops, somme de termes": '''
+def divergence_kl(z_mean, z_log_var):
+    termes = keras.ops.exp(z_log_var) + z_mean * z_mean - z_log_var - 1
+    return keras.ops.sum(termes, axis=-1) / 2
+''',
+}
+
+RECONSTRUCTION_WRONG = {
+    "moyenne au lieu de somme sur les pixels": '''
+def perte_reconstruction(x, x_reconstruit):
+    return keras.ops.mean(keras.losses.binary_crossentropy(x, x_reconstruit), axis=(1, 2))
+''',
+    "arguments inversés": '''
+def perte_reconstruction(x, x_reconstruit):
+    return keras.ops.sum(keras.losses.binary_crossentropy(x_reconstruit, x), axis=(1, 2))
+''',
+    "somme sur le lot": '''
+def perte_reconstruction(x, x_reconstruit):
+    return keras.ops.sum(keras.losses.binary_crossentropy(x, x_reconstruit))
+''',
+    "erreur quadratique au lieu de l'entropie croisée": '''
+def perte_reconstruction(x, x_reconstruit):
+    return keras.ops.sum(keras.ops.square(x - x_reconstruit), axis=(1, 2, 3))
+''',
+    "oublie le terme (1 − x)": '''
+def perte_reconstruction(x, x_reconstruit):
+    return -keras.ops.sum(x * keras.ops.log(x_reconstruit), axis=(1, 2, 3))
+''',
+    "écrite avec NumPy": '''
+def perte_reconstruction(x, x_reconstruit):
+    x, xr = np.asarray(x), np.asarray(x_reconstruit)
+    return -np.sum(x * np.log(xr) + (1 - x) * np.log(1 - xr), axis=(1, 2, 3))
+''',
+    "une valeur par ligne de pixels": '''
+def perte_reconstruction(x, x_reconstruit):
+    return keras.ops.sum(keras.losses.binary_crossentropy(x, x_reconstruit), axis=2)
+''',
+}
+
+RECONSTRUCTION_CORRECT = {
+    "formule avec tf et clip": '''
+def perte_reconstruction(x, x_reconstruit):
+    xr = tf.clip_by_value(x_reconstruit, 1e-7, 1 - 1e-7)
+    return -tf.reduce_sum(x * tf.math.log(xr) + (1 - x) * tf.math.log(1 - xr), axis=[1, 2, 3])
+''',
+    "images aplaties, 784 fois la moyenne": '''
+def perte_reconstruction(x, x_reconstruit):
+    a = keras.ops.reshape(x, (-1, 784))
+    b = keras.ops.reshape(x_reconstruit, (-1, 784))
+    return 784.0 * keras.losses.binary_crossentropy(a, b)
+''',
+}
+
+ENCODEUR_WRONG = {
+    "une seule sortie": '''
+def construire_encodeur(latent_dim):
+    entree = keras.Input(shape=(28, 28, 1))
+    h = keras.layers.Dense(64, activation="relu")(keras.layers.Flatten()(entree))
+    z_mean = keras.layers.Dense(latent_dim)(h)
+    z_log_var = keras.layers.Dense(latent_dim)(h)
+    return keras.Model(entree, Echantillonnage()([z_mean, z_log_var]))
+''',
+    "deux sorties, sans z": '''
+def construire_encodeur(latent_dim):
+    entree = keras.Input(shape=(28, 28, 1))
+    h = keras.layers.Dense(64, activation="relu")(keras.layers.Flatten()(entree))
+    return keras.Model(entree, [keras.layers.Dense(latent_dim)(h), keras.layers.Dense(latent_dim)(h)])
+''',
+    "dimension latente figée à 2": '''
+def construire_encodeur(latent_dim):
+    entree = keras.Input(shape=(28, 28, 1))
+    h = keras.layers.Dense(64, activation="relu")(keras.layers.Flatten()(entree))
+    z_mean, z_log_var = keras.layers.Dense(2)(h), keras.layers.Dense(2)(h)
+    return keras.Model(entree, [z_mean, z_log_var, Echantillonnage()([z_mean, z_log_var])])
+''',
+    "z = z_mean (pas de tirage)": '''
+def construire_encodeur(latent_dim):
+    entree = keras.Input(shape=(28, 28, 1))
+    h = keras.layers.Dense(64, activation="relu")(keras.layers.Flatten()(entree))
+    z_mean, z_log_var = keras.layers.Dense(latent_dim)(h), keras.layers.Dense(latent_dim)(h)
+    return keras.Model(entree, [z_mean, z_log_var, z_mean])
+''',
+    "une seule couche pour μ et log σ²": '''
+def construire_encodeur(latent_dim):
+    entree = keras.Input(shape=(28, 28, 1))
+    h = keras.layers.Dense(64, activation="relu")(keras.layers.Flatten()(entree))
+    tete = keras.layers.Dense(latent_dim)
+    z_mean, z_log_var = tete(h), tete(h)
+    return keras.Model(entree, [z_mean, z_log_var, Echantillonnage()([z_mean, z_log_var])])
+''',
+    "sorties dans le désordre (z d'abord)": '''
+def construire_encodeur(latent_dim):
+    entree = keras.Input(shape=(28, 28, 1))
+    h = keras.layers.Dense(64, activation="relu")(keras.layers.Flatten()(entree))
+    z_mean, z_log_var = keras.layers.Dense(latent_dim)(h), keras.layers.Dense(latent_dim)(h)
+    return keras.Model(entree, [Echantillonnage()([z_mean, z_log_var]), z_mean, z_log_var])
+''',
+    "entrée aplatie (784,)": '''
+def construire_encodeur(latent_dim):
+    entree = keras.Input(shape=(784,))
+    h = keras.layers.Dense(64, activation="relu")(entree)
+    z_mean, z_log_var = keras.layers.Dense(latent_dim)(h), keras.layers.Dense(latent_dim)(h)
+    return keras.Model(entree, [z_mean, z_log_var, Echantillonnage()([z_mean, z_log_var])])
+''',
+}
+
+ENCODEUR_CORRECT = {
+    "convolutif": '''
+def construire_encodeur(latent_dim):
+    entree = keras.Input(shape=(28, 28, 1))
+    h = keras.layers.Conv2D(16, 3, strides=2, padding="same", activation="relu")(entree)
+    h = keras.layers.Conv2D(32, 3, strides=2, padding="same", activation="relu")(h)
+    h = keras.layers.Dense(32, activation="relu")(keras.layers.Flatten()(h))
+    z_mean = keras.layers.Dense(latent_dim)(h)
+    z_log_var = keras.layers.Dense(latent_dim)(h)
+    return keras.Model(entree, [z_mean, z_log_var, Echantillonnage()([z_mean, z_log_var])])
+''',
+    "tirage dans une couche Lambda": '''
+def construire_encodeur(latent_dim):
+    entree = keras.Input(shape=(28, 28, 1))
+    h = keras.layers.Dense(128, activation="relu")(keras.layers.Flatten()(entree))
+    z_mean = keras.layers.Dense(latent_dim, name="moyenne")(h)
+    z_log_var = keras.layers.Dense(latent_dim, name="log_variance")(h)
+    z = keras.layers.Lambda(lambda t: echantillonnage(t[0], t[1]))([z_mean, z_log_var])
+    return keras.Model(entree, [z_mean, z_log_var, z])
+''',
+}
+
+DECODEUR_WRONG = {
+    "sortie (batch, 784)": '''
+def construire_decodeur(latent_dim):
+    return keras.Sequential([keras.Input(shape=(latent_dim,)), keras.layers.Dense(64, activation="relu"),
+                             keras.layers.Dense(784, activation="sigmoid")])
+''',
+    "sortie (batch, 28, 28)": '''
+def construire_decodeur(latent_dim):
+    return keras.Sequential([keras.Input(shape=(latent_dim,)), keras.layers.Dense(64, activation="relu"),
+                             keras.layers.Dense(784, activation="sigmoid"), keras.layers.Reshape((28, 28))])
+''',
+    "images 14 × 14": '''
+def construire_decodeur(latent_dim):
+    return keras.Sequential([keras.Input(shape=(latent_dim,)), keras.layers.Dense(7 * 7 * 8, activation="relu"),
+                             keras.layers.Reshape((7, 7, 8)),
+                             keras.layers.Conv2DTranspose(1, 3, strides=2, padding="same", activation="sigmoid")])
+''',
+    "images 32 × 32": '''
+def construire_decodeur(latent_dim):
+    return keras.Sequential([keras.Input(shape=(latent_dim,)), keras.layers.Dense(4 * 4 * 8, activation="relu"),
+                             keras.layers.Reshape((4, 4, 8)), keras.layers.UpSampling2D(8),
+                             keras.layers.Conv2D(1, 3, padding="same", activation="sigmoid")])
+''',
+    "sans sigmoïde": '''
+def construire_decodeur(latent_dim):
+    return keras.Sequential([keras.Input(shape=(latent_dim,)), keras.layers.Dense(64, activation="relu"),
+                             keras.layers.Dense(784), keras.layers.Reshape((28, 28, 1))])
+''',
+    "dimension latente figée à 2": '''
+def construire_decodeur(latent_dim):
+    return keras.Sequential([keras.Input(shape=(2,)), keras.layers.Dense(64, activation="relu"),
+                             keras.layers.Dense(784, activation="sigmoid"), keras.layers.Reshape((28, 28, 1))])
+''',
+}
+
+DECODEUR_CORRECT = {
+    "Conv2DTranspose": '''
+def construire_decodeur(latent_dim):
+    z = keras.Input(shape=(latent_dim,))
+    h = keras.layers.Reshape((7, 7, 16))(keras.layers.Dense(7 * 7 * 16, activation="relu")(z))
+    h = keras.layers.Conv2DTranspose(16, 3, strides=2, padding="same", activation="relu")(h)
+    h = keras.layers.Conv2DTranspose(1, 3, strides=2, padding="same", activation="sigmoid")(h)
+    return keras.Model(z, h)
+''',
+    "UpSampling2D": '''
+def construire_decodeur(latent_dim):
+    return keras.Sequential([
+        keras.Input(shape=(latent_dim,)), keras.layers.Dense(7 * 7 * 8, activation="relu"),
+        keras.layers.Reshape((7, 7, 8)), keras.layers.UpSampling2D(), keras.layers.Conv2D(8, 3, padding="same", activation="relu"),
+        keras.layers.UpSampling2D(), keras.layers.Conv2D(1, 3, padding="same"), keras.layers.Activation("sigmoid"),
+    ])
+''',
+}
+
+QUIZ = {
+    "reponse_q1": ({"b": 'reponse_q1 = "b"', "majuscule": 'reponse_q1 = "C"', "avec parenthèse": 'reponse_q1 = "c)"',
+                    "texte de la réponse": 'reponse_q1 = "modélise une distribution"', "a": 'reponse_q1 = "a"',
+                    "d": 'reponse_q1 = "d"'},
+                   {"lettre": 'reponse_q1 = "c"', "calculée": 'reponse_q1 = "C".lower()'}),
+    "reponse_q2": ({"a": 'reponse_q2 = "a"', "majuscule": 'reponse_q2 = "B"', "c": 'reponse_q2 = "c"',
+                    "d": 'reponse_q2 = "d"', "liste": 'reponse_q2 = ["b"]', "espaces": 'reponse_q2 = " b "'},
+                   {"lettre": "reponse_q2 = 'b'", "calculée": 'reponse_q2 = "abcd"[1]'}),
+}
+
+CATALOGUE = {
+    "echantillonnage": (ECHANTILLONNAGE_WRONG, ECHANTILLONNAGE_CORRECT),
+    "divergence_kl": (KL_WRONG, KL_CORRECT),
+    "perte_reconstruction": (RECONSTRUCTION_WRONG, RECONSTRUCTION_CORRECT),
+    "construire_encodeur": (ENCODEUR_WRONG, ENCODEUR_CORRECT),
+    "construire_decodeur": (DECODEUR_WRONG, DECODEUR_CORRECT),
+    **QUIZ,
+}
+
+
+@pytest.fixture(scope="module", params=sorted(CATALOGUE))
+def reports(request):
+    function = request.param
+    wrong, correct = CATALOGUE[function]
+    return function, run_variants("04_vae", function, {**wrong, **correct})
+
+
+def test_catalogue_is_large_enough():
+    for wrong, correct in CATALOGUE.values():
+        assert len(wrong) >= 6 and len(correct) >= 2
+
+
+def test_every_variant_gets_its_expected_grade(reports):
+    function, results = reports
+    wrong, correct = CATALOGUE[function]
+    assert results["référence"].passed_all, results["référence"].describe()
+    missed = [results[name].describe() for name in wrong if results[name].passed_all]
+    rejected = [results[name].describe() for name in correct if not results[name].passed_all]
+    assert not missed, "mauvaises réponses acceptées :\n" + "\n".join(missed)
+    assert not rejected, "bonnes réponses refusées :\n" + "\n".join(rejected)
