@@ -40,14 +40,14 @@ _TABLE = {
         "00_prise_en_main": dict(n_entrainement=60_000, n_test=10_000, epoques=0, taille_lot=128),
         "01_ae_lineaire": dict(n_entrainement=60_000, n_test=10_000, epoques=30, taille_lot=256),
         "02_ae_dense": dict(n_entrainement=60_000, n_test=10_000, epoques=20, taille_lot=256),
-        "04_vae": dict(n_entrainement=60_000, n_test=10_000, epoques=30, taille_lot=128),
+        "04_vae": dict(n_entrainement=60_000, n_test=10_000, epoques=36, taille_lot=256),
     },
     "rapide": {
         "défaut": dict(n_entrainement=2_000, n_test=500, epoques=2, taille_lot=128),
         "00_prise_en_main": dict(n_entrainement=2_000, n_test=500, epoques=0, taille_lot=128),
         "01_ae_lineaire": dict(n_entrainement=3_000, n_test=500, epoques=3, taille_lot=256),
         "02_ae_dense": dict(n_entrainement=3_000, n_test=500, epoques=3, taille_lot=256),
-        "04_vae": dict(n_entrainement=3_000, n_test=500, epoques=3, taille_lot=128),
+        "04_vae": dict(n_entrainement=5_000, n_test=500, epoques=4, taille_lot=128),
     },
     "correction": {
         "défaut": dict(n_entrainement=1_000, n_test=200, epoques=1, taille_lot=128),
