@@ -145,3 +145,14 @@ def run_variants(assignment, function, variants):
             results.append(CellResult(_grade_id(cell), points, max_points, _error_text(cell)))
         reports[name] = VariantReport(name, results)
     return reports
+
+
+def check_catalogue(assignment, function, wrong, correct):
+    """Exécute le catalogue d'une fonction au banc et échoue (en listant les fautifs) si la
+    référence ou une réponse juste échoue, ou si une mauvaise réponse passe tous les tests."""
+    reports = run_variants(assignment, function, {**wrong, **correct})
+    assert reports["référence"].passed_all, reports["référence"].describe()
+    missed = [reports[name].describe() for name in wrong if reports[name].passed_all]
+    rejected = [reports[name].describe() for name in correct if not reports[name].passed_all]
+    assert not missed, "mauvaises réponses acceptées :\n" + "\n".join(missed)
+    assert not rejected, "bonnes réponses refusées :\n" + "\n".join(rejected)
