@@ -4,8 +4,6 @@ Chaque mauvaise réponse doit échouer à au moins une cellule ``test_normaliser
 juste (différente de la référence) doit les réussir toutes.
 """
 
-import pytest
-
 from variant_harness import check_catalogue
 
 WRONG = {

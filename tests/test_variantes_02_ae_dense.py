@@ -1,7 +1,5 @@
 """Catalogue de variantes de ``construire_autoencodeur_dense`` (02_ae_dense) passées au banc."""
 
-import pytest
-
 from variant_harness import check_catalogue
 
 FUNCTION = "construire_autoencodeur_dense"
