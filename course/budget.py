@@ -38,14 +38,17 @@ _TABLE = {
     "complet": {
         "défaut": dict(n_entrainement=60_000, n_test=10_000, epoques=10, taille_lot=128),
         "00_prise_en_main": dict(n_entrainement=60_000, n_test=10_000, epoques=0, taille_lot=128),
+        "03_ae_convolutif": dict(n_entrainement=30_000, n_test=10_000, epoques=5, taille_lot=128),
     },
     "rapide": {
         "défaut": dict(n_entrainement=2_000, n_test=500, epoques=2, taille_lot=128),
         "00_prise_en_main": dict(n_entrainement=2_000, n_test=500, epoques=0, taille_lot=128),
+        "03_ae_convolutif": dict(n_entrainement=2_000, n_test=500, epoques=2, taille_lot=128),
     },
     "correction": {
         "défaut": dict(n_entrainement=1_000, n_test=200, epoques=1, taille_lot=128),
         "00_prise_en_main": dict(n_entrainement=1_000, n_test=200, epoques=0, taille_lot=128),
+        "03_ae_convolutif": dict(n_entrainement=1_000, n_test=200, epoques=1, taille_lot=128),
     },
 }
 
