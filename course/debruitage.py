@@ -37,7 +37,8 @@ def explorateur_bruit(images, modele, bruiter, facteur=0.4, facteur_max=1.0, see
     sortie de ``modele`` sur la version bruitée ; le titre donne l'EQM de chacune par rapport aux
     images propres. ``images`` : ``(n, 28, 28, 1)`` dans [0, 1], ``n`` de 1 à 10 conseillé.
     La figure est créée une fois ; bouger le curseur remplace seulement les pixels affichés.
-    Renvoie le widget (``ipywidgets.VBox``), déjà affiché.
+    Renvoie le widget (``ipywidgets.VBox``), déjà affiché ; sa figure est dans l'attribut
+    ``figure`` (trois lignes de ``n`` axes).
     """
     import ipywidgets as widgets
     import matplotlib
@@ -95,5 +96,6 @@ def explorateur_bruit(images, modele, bruiter, facteur=0.4, facteur_max=1.0, see
     curseur.observe(lambda changement: mettre_a_jour(changement["new"]), names="value")
     mettre_a_jour(curseur.value)
     boite = widgets.VBox([curseur, figure.canvas if vivante else sortie])
+    boite.figure = figure
     display(boite)
     return boite
