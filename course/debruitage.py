@@ -42,19 +42,18 @@ def explorateur_bruit(images, modele, bruiter, facteur=0.4, facteur_max=1.0, see
     """
     import ipywidgets as widgets
     import matplotlib
-    from IPython.display import clear_output, display
-    from matplotlib.figure import Figure
+    import matplotlib.pyplot as plt
+    from IPython.display import display
 
     propres = np.asarray(images)
     n = len(propres)
     vivante = "ipympl" in matplotlib.get_backend() or "widget" in matplotlib.get_backend()
-    if vivante:  # figure vivante (%matplotlib widget) : son canevas est lui-même un widget
-        import matplotlib.pyplot as plt
-
-        with plt.ioff():
-            figure = plt.figure(figsize=(taille * n, taille * 3 + 0.5))
-    else:  # figure ordinaire, réaffichée dans une zone de sortie à chaque mouvement du curseur
-        figure = Figure(figsize=(taille * n, taille * 3 + 0.5))
+    with plt.ioff():
+        figure = plt.figure(figsize=(taille * n, taille * 3 + 0.5))
+    if not vivante:
+        # Figure ordinaire : affichée plus bas par display(..., display_id), puis réaffichée sur
+        # place à chaque mouvement du curseur ; pyplot ne doit pas l'afficher une seconde fois.
+        plt.close(figure)
     axes = figure.subplots(3, n, squeeze=False)
     artistes = []
     for i, libelle in enumerate(("propres", "bruitées", "débruitées")):
@@ -73,7 +72,7 @@ def explorateur_bruit(images, modele, bruiter, facteur=0.4, facteur_max=1.0, see
         value=facteur, min=0.0, max=facteur_max, step=0.05, description="bruit",
         continuous_update=False, readout_format=".2f",
     )
-    sortie = widgets.Output()
+    poignee = None  # affichage de la figure ordinaire, remplacé à chaque mouvement du curseur
 
     def mettre_a_jour(facteur):
         bruitees, debruitees = debruiter(propres, modele, bruiter, facteur, seed=seed)
@@ -88,14 +87,16 @@ def explorateur_bruit(images, modele, bruiter, facteur=0.4, facteur_max=1.0, see
         )
         if vivante:
             figure.canvas.draw_idle()
-        else:
-            with sortie:
-                clear_output(wait=True)
-                display(figure)
+        elif poignee is not None:
+            poignee.update(figure)
 
     curseur.observe(lambda changement: mettre_a_jour(changement["new"]), names="value")
     mettre_a_jour(curseur.value)
-    boite = widgets.VBox([curseur, figure.canvas if vivante else sortie])
+    # Figure ordinaire : un affichage à identifiant (display_id), mis à jour sur place, plutôt
+    # qu'un widget Output (dont la capture bloque parfois nbclient, donc les tests).
+    boite = widgets.VBox([curseur, figure.canvas] if vivante else [curseur])
     boite.figure = figure
     display(boite)
+    if not vivante:
+        poignee = display(figure, display_id=True)
     return boite
