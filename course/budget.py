@@ -33,27 +33,27 @@ class Tailles:
     taille_lot: int  # taille des lots (batch size)
 
 
-# Une ligne par notebook et par mode ; "défaut" sert aux notebooks sans ligne propre.
+# Une ligne par notebook et par mode : un nom mal orthographié est une erreur, pas un budget par défaut.
 _TABLE = {
     "complet": {
-        "défaut": dict(n_entrainement=60_000, n_test=10_000, epoques=10, taille_lot=128),
         "00_prise_en_main": dict(n_entrainement=60_000, n_test=10_000, epoques=0, taille_lot=128),
         "01_ae_lineaire": dict(n_entrainement=60_000, n_test=10_000, epoques=30, taille_lot=256),
         "02_ae_dense": dict(n_entrainement=60_000, n_test=10_000, epoques=20, taille_lot=256),
+        "03_ae_convolutif": dict(n_entrainement=30_000, n_test=10_000, epoques=5, taille_lot=128),
         "04_vae": dict(n_entrainement=60_000, n_test=10_000, epoques=36, taille_lot=256),
     },
     "rapide": {
-        "défaut": dict(n_entrainement=2_000, n_test=500, epoques=2, taille_lot=128),
         "00_prise_en_main": dict(n_entrainement=2_000, n_test=500, epoques=0, taille_lot=128),
         "01_ae_lineaire": dict(n_entrainement=3_000, n_test=500, epoques=3, taille_lot=256),
         "02_ae_dense": dict(n_entrainement=3_000, n_test=500, epoques=3, taille_lot=256),
+        "03_ae_convolutif": dict(n_entrainement=2_000, n_test=500, epoques=2, taille_lot=128),
         "04_vae": dict(n_entrainement=5_000, n_test=500, epoques=4, taille_lot=128),
     },
     "correction": {
-        "défaut": dict(n_entrainement=1_000, n_test=200, epoques=1, taille_lot=128),
         "00_prise_en_main": dict(n_entrainement=1_000, n_test=200, epoques=0, taille_lot=128),
         "01_ae_lineaire": dict(n_entrainement=1_000, n_test=200, epoques=1, taille_lot=256),
         "02_ae_dense": dict(n_entrainement=1_000, n_test=200, epoques=1, taille_lot=256),
+        "03_ae_convolutif": dict(n_entrainement=1_000, n_test=200, epoques=1, taille_lot=128),
         "04_vae": dict(n_entrainement=1_000, n_test=200, epoques=1, taille_lot=128),
     },
 }
@@ -83,10 +83,13 @@ def tailles(notebook, mode=None):
     mode = mode_actuel() if mode is None else mode
     if mode not in _TABLE:
         raise ValueError(f"Mode de budget inconnu : {mode!r} (attendu : {', '.join(MODES)}).")
-    ligne = _TABLE[mode].get(notebook, _TABLE[mode]["défaut"])
-    return Tailles(mode=mode, **ligne)
+    if notebook not in _TABLE[mode]:
+        raise ValueError(
+            f"Notebook inconnu du budget : {notebook!r} (connus : {', '.join(notebooks_connus())})."
+        )
+    return Tailles(mode=mode, **_TABLE[mode][notebook])
 
 
 def notebooks_connus():
-    """Renvoie les noms des notebooks qui ont une ligne propre dans la table."""
-    return sorted({nom for lignes in _TABLE.values() for nom in lignes if nom != "défaut"})
+    """Renvoie les noms des notebooks qui ont une ligne dans la table."""
+    return sorted(_TABLE["complet"])

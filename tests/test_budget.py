@@ -32,9 +32,18 @@ def test_unknown_mode_is_explained_in_french(monkeypatch):
         budget.mode_actuel()
 
 
-@pytest.mark.parametrize("notebook", budget.notebooks_connus() + ["notebook_sans_ligne"])
+@pytest.mark.parametrize("notebook", budget.notebooks_connus())
 def test_correction_is_at_most_rapide_and_rapide_at_most_complet(notebook):
     correction, rapide, complet = (budget.tailles(notebook, m) for m in ("correction", "rapide", "complet"))
     for field in ("n_entrainement", "n_test", "epoques"):
         assert getattr(correction, field) <= getattr(rapide, field) <= getattr(complet, field), field
 
+
+
+def test_every_mode_knows_the_same_notebooks():
+    assert budget.notebooks_connus() == sorted(budget._TABLE["rapide"]) == sorted(budget._TABLE["correction"])
+
+
+def test_unknown_notebook_is_an_error_in_french():
+    with pytest.raises(ValueError, match="Notebook inconnu du budget : '04_vea'"):
+        budget.tailles("04_vea", "complet")
