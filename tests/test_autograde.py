@@ -1,9 +1,10 @@
 """Correction de bout en bout dans un cours jetable : autograde, generate_feedback, export.
 
 Pour chaque devoir : une copie juste, une copie vide (l'amorce), une copie juste qui écrit des
-avertissements sur stderr (comme TensorFlow), et une copie dont une fonction boucle sans fin.
-La juste et la bruyante ont tous les points, la vide et la bouclée zéro ; toutes les copies sont
-notées (une erreur d'étudiant ne coûte que ses points) ; les retours ne montrent aucun test caché.
+avertissements sur stderr (comme TensorFlow), une copie dont une fonction boucle sans fin, et une
+copie juste sauf une erreur du catalogue des variantes. La juste et la bruyante ont tous les
+points, la vide et la bouclée zéro, la fautive perd les points de sa fonction et seulement
+ceux-là ; toutes les copies sont notées ; les retours ne montrent aucun test caché.
 """
 
 import csv
@@ -14,6 +15,11 @@ import pytest
 from bs4 import BeautifulSoup
 from nbgrader.api import Gradebook
 
+import test_variantes_00_prise_en_main as v00
+import test_variantes_01_ae_lineaire as v01
+import test_variantes_02_ae_dense as v02
+import test_variantes_03_ae_convolutif as v03
+import test_variantes_04_vae as v04
 from notebook_text import correct_submission, nbgrader_meta, read, secret_lines
 from paths import assignments, course_copy, nbgrader, release_notebook
 
@@ -25,6 +31,16 @@ logging.getLogger("tensorflow").warning("journal Python de TensorFlow")
 '''
 LOOP = "while True:\n    pass\n"
 LOOP_TIMEOUT = 20  # secondes par cellule, pour que la copie bouclée ne coûte pas 2 minutes ici
+
+# Pour chaque devoir, une erreur du catalogue des variantes : (fonction, code fautif).
+MISTAKES = {
+    "00_prise_en_main": ("normaliser", v00.WRONG["division par 256"]),
+    "01_ae_lineaire": ("construire_ae_lineaire", v01.AE_WRONG["ReLU dans le goulot"]),
+    "02_ae_dense": ("construire_autoencodeur_dense", v02.WRONG["sortie linéaire (pas de sigmoïde)"]),
+    "03_ae_convolutif": ("bruiter", v03.WRONG["bruiter"]["modifie son argument"]),
+    "04_vae": ("divergence_kl", v04.KL_WRONG["sans le facteur ½"]),
+}
+STUDENTS = {"juste", "vide", "bruyante", "boucle", "fautive"}
 
 
 def first_solution(assignment):
@@ -43,6 +59,17 @@ def looping_submission(assignment):
     return nb
 
 
+def faulty_submission(assignment):
+    """La copie juste, sauf la fonction de MISTAKES[assignment], remplacée par le code fautif."""
+    assert assignment in MISTAKES, f"{assignment} : ajoutez une erreur du catalogue à MISTAKES"
+    function, code = MISTAKES[assignment]
+    nb = correct_submission(assignment)
+    for cell in nb.cells:
+        if nbgrader_meta(cell).get("grade_id") == function:
+            cell.source = code
+    return nb
+
+
 def visible_text(html):
     return re.sub(r"\s+", " ", BeautifulSoup(html, "html.parser").get_text())
 
@@ -57,6 +84,7 @@ def graded_course(request, tmp_path_factory):
         "vide": read(release_notebook(assignment)),
         "bruyante": correct_submission(assignment, {first_solution(assignment): NOISE}),
         "boucle": looping_submission(assignment),
+        "fautive": faulty_submission(assignment),
     }
     for student, nb in submissions.items():
         folder = root / "submitted" / student / assignment
@@ -76,9 +104,16 @@ def scores(root, assignment):
         }
 
 
+def cell_grades(root, assignment, student):
+    """``{grade_id: (points, points max)}`` des cellules notées d'une copie."""
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
+        notebook = gradebook.find_submission_notebook(assignment, assignment, student)
+        return {grade.name: (grade.score, grade.max_score) for grade in notebook.grades}
+
+
 def test_every_submission_is_graded(graded_course):
     assignment, root, _ = graded_course
-    assert set(scores(root, assignment)) == {"juste", "vide", "bruyante", "boucle"}
+    assert set(scores(root, assignment)) == STUDENTS
 
 
 def test_correct_submission_gets_full_marks(graded_course):
@@ -102,10 +137,22 @@ def test_empty_or_looping_submission_gets_zero(graded_course, student):
     assert max_score > 0 and score == 0
 
 
+def test_one_mistake_costs_its_own_points_only(graded_course):
+    assignment, root, _ = graded_course
+    function, _ = MISTAKES[assignment]
+    grades = cell_grades(root, assignment, "fautive")
+    own = {g: v for g, v in grades.items() if g.startswith(f"test_{function}")}
+    others = {g: v for g, v in grades.items() if g not in own}
+    assert own and any(score == 0 for score, _ in own.values()), own
+    assert all(score == max_score for score, max_score in others.values()), others
+    score, max_score = scores(root, assignment)["fautive"]
+    assert score == sum(s for s, _ in grades.values()) and 0 <= score < max_score
+
+
 def test_feedback_never_shows_hidden_tests(graded_course):
     assignment, root, _ = graded_course
     hidden = {re.sub(r"\s+", " ", line) for line in secret_lines(assignment, "hidden")}
-    for student in ("juste", "vide", "bruyante", "boucle"):
+    for student in sorted(STUDENTS):
         text = visible_text((root / "feedback" / student / assignment / f"{assignment}.html").read_text())
         leaked = [line for line in hidden if line in text]
         assert not leaked, f"{student} : {leaked[:3]}"
