@@ -52,6 +52,8 @@ def construire_autoencodeur_dense(latent_dim):
 
 CORRECT = {
     "Sequential, autres largeurs": variant(),
+    "le TP à la lettre : ReLU partout, code compris, sigmoïde en sortie": variant().replace(
+        "keras.layers.Dense(latent_dim)]", 'keras.layers.Dense(latent_dim, activation="relu")]'),
     "fonctionnel de bout en bout": '''
 def construire_autoencodeur_dense(latent_dim):
     x = keras.Input(shape=(28, 28, 1))
