@@ -7,7 +7,7 @@ FUNCTION = "construire_autoencodeur_dense"
 # Gabarits : un encodeur et un décodeur justes, que les mauvaises réponses altèrent d'un point.
 ENCODEUR = '''
     encodeur = keras.Sequential([keras.Input(shape=(28, 28, 1)), keras.layers.Flatten(),
-        keras.layers.Dense(128, activation="relu"), keras.layers.Dense({latent})], name="encodeur")
+        keras.layers.Dense(128, activation="relu"), keras.layers.Dense({latent}{code})], name="encodeur")
 '''
 DECODEUR = '''
     decodeur = keras.Sequential([keras.Input(shape=({latent},)), keras.layers.Dense(128, activation="relu"),
@@ -19,10 +19,10 @@ COMPOSITION = '''
 '''
 
 
-def variant(latent="latent_dim", sortie="sigmoid", reshape=", keras.layers.Reshape((28, 28, 1))",
+def variant(latent="latent_dim", code="", sortie="sigmoid", reshape=", keras.layers.Reshape((28, 28, 1))",
             composition=COMPOSITION):
     return ("def construire_autoencodeur_dense(latent_dim):"
-            + ENCODEUR.format(latent=latent) + DECODEUR.format(latent=latent, sortie=sortie, reshape=reshape)
+            + ENCODEUR.format(latent=latent, code=code) + DECODEUR.format(latent=latent, sortie=sortie, reshape=reshape)
             + composition)
 
 
@@ -52,8 +52,7 @@ def construire_autoencodeur_dense(latent_dim):
 
 CORRECT = {
     "Sequential, autres largeurs": variant(),
-    "le TP à la lettre : ReLU partout, code compris, sigmoïde en sortie": variant().replace(
-        "keras.layers.Dense(latent_dim)]", 'keras.layers.Dense(latent_dim, activation="relu")]'),
+    "le TP à la lettre : ReLU partout, code compris, sigmoïde en sortie": variant(code=', activation="relu"'),
     "fonctionnel de bout en bout": '''
 def construire_autoencodeur_dense(latent_dim):
     x = keras.Input(shape=(28, 28, 1))
