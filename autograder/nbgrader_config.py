@@ -28,23 +28,21 @@ c.Execute.interrupt_on_timeout = True
 # Pendant validate et autograde, le noyau renvoie donc stderr vers stdout, au niveau Python
 # (sys.stderr) comme au niveau du descripteur 2 (journaux C++) : les messages restent visibles
 # dans le retour à l'étudiant, mais ne comptent plus. Une erreur reste une erreur (sortie
-# « error », jamais stderr).
-STDERR_VERS_STDOUT = "import os, sys; os.dup2(1, 2); sys.stderr = sys.stdout"
-c.Execute.extra_arguments = [
-    "--HistoryManager.hist_file=:memory:",
-    f"--IPKernelApp.exec_lines={STDERR_VERS_STDOUT}",
-]
+# « error », jamais stderr). Le correcteur de classe (python -m autograder) lance ses noyaux avec
+# les mêmes arguments.
+import sys  # noqa: E402
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from autograder.execute import KERNEL_ARGUMENTS  # noqa: E402
+from autograder.feedback import HideHiddenTests  # noqa: E402
+
+c.Execute.extra_arguments = list(KERNEL_ARGUMENTS)
 
 # Moins de bruit au démarrage de TensorFlow dans les noyaux lancés par nbgrader (ils héritent
 # de cet environnement).
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-# Les retours aux étudiants ne montrent jamais le code des tests cachés (voir feedback_filters.py).
-
-import sys  # noqa: E402
-
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from feedback_filters import HideHiddenTests  # noqa: E402
+# Les retours aux étudiants ne montrent jamais le code des tests cachés (voir feedback.py).
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor  # noqa: E402
 from nbgrader.preprocessors import GetGrades  # noqa: E402
 

@@ -1,0 +1,367 @@
+"""Étape 3 : exécuter une copie préparée dans un noyau isolé, et la noter.
+
+Le correcteur (ce processus, de confiance) pilote le noyau par nbclient — le moteur d'exécution
+de nbgrader, dont il reprend le préprocesseur ``Execute`` — ; le noyau, lui, tourne dans le bac à
+sable de ``sandbox.py`` et ne parle qu'à travers des sockets IPC. En plus de ce que fait
+``nbgrader autograde`` :
+
+- délai par cellule **et** par notebook ; une cellule qui boucle est interrompue, un noyau qui ne
+  répond plus est arrêté ;
+- mémoire : limite dans le noyau, plus une surveillance de la mémoire résidente de tout le bac à
+  sable (arrêt au-delà) ;
+- sortie : au plus ``Limits.output_chars`` caractères conservés par cellule ;
+- noyau arrêté (``os._exit``, mémoire, plantage) : la cellule en cours et toutes les suivantes
+  reçoivent une erreur, si bien qu'aucun test non exécuté ne rapporte de points ;
+- falsification : après chaque cellule, une empreinte des fonctions de numpy, TensorFlow, Keras
+  et des fonctions natives dont se servent les tests (plus les crochets d'erreur d'IPython) est
+  comparée à celle prise avant la première cellule de l'étudiant (voir ``watched_names``).
+
+``grade_notebook`` renvoie un ``Graded`` : le notebook exécuté, les points par cellule notée
+(calculés comme nbgrader, par ``nbgrader.utils.determine_grade``), les évènements en français,
+la falsification éventuelle et la page de retour HTML. Rien n'y dépend d'un système de fichiers
+partagé : une tâche Dask peut l'appeler telle quelle.
+"""
+
+import ast
+import dataclasses
+import json
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import threading
+import time
+
+import nbformat
+import psutil
+from jupyter_client.manager import AsyncKernelManager
+from nbclient import NotebookClient
+from nbclient.exceptions import DeadKernelError
+from nbformat.notebooknode import NotebookNode
+from nbgrader import utils as nbgrader_utils
+from nbgrader.preprocessors import Execute, LimitOutput
+
+from .sandbox import Limits, Sandbox
+
+# Pendant la correction, le noyau renvoie stderr vers stdout (TensorFlow y écrit à chaque
+# démarrage ; nbgrader mettrait 0 à une cellule de test qui écrit sur stderr). Partagé avec
+# nbgrader_config.py (validate, autograde).
+STDERR_TO_STDOUT = "import os, sys; os.dup2(1, 2); sys.stderr = sys.stdout"
+KERNEL_ARGUMENTS = [
+    "--HistoryManager.hist_file=:memory:",
+    f"--IPKernelApp.exec_lines={STDERR_TO_STDOUT}",
+]
+
+MODULE_ALIASES = {"np": "numpy", "numpy": "numpy", "tf": "tensorflow", "tensorflow": "tensorflow",
+                  "keras": "keras"}
+ALWAYS_WATCHED = (
+    "numpy.allclose", "numpy.isclose", "numpy.array_equal", "numpy.all", "numpy.any", "numpy.abs",
+    "numpy.asarray", "numpy.testing.assert_allclose", "numpy.testing.assert_array_equal",
+    "builtins.isinstance", "builtins.abs", "builtins.all", "builtins.any", "builtins.len",
+    "builtins.float", "builtins.round", "builtins.sum", "builtins.max", "builtins.min",
+    "builtins.tuple", "builtins.print", "builtins.AssertionError", "builtins.Exception",
+)
+DOTTED = re.compile(r"\b(np|numpy|tf|tensorflow|keras)((?:\.[A-Za-z_]\w*)+)")
+
+# Programme d'empreinte, exécuté dans le noyau par une expression utilisateur (sans sortie) : pour
+# chaque nom, type, module, nom qualifié et condensé du bytecode ; les modules pas encore importés
+# sont sautés (importés à la mise en place, ceux des tests le sont).
+FINGERPRINT_PROGRAM = r'''
+import builtins, hashlib, json, sys
+def _empreinte(objet):
+    fonction = getattr(objet, "__func__", objet)
+    code = getattr(fonction, "__code__", None)
+    condense = ""
+    if code is not None:
+        condense = hashlib.sha1(code.co_code + repr(code.co_names).encode()).hexdigest()[:16]
+    nom = getattr(objet, "__qualname__", getattr(objet, "__name__", ""))
+    return "|".join((type(objet).__name__, str(getattr(objet, "__module__", "")), str(nom), condense))
+resultat = {}
+for chemin in CHEMINS:
+    racine, *attributs = chemin.split(".")
+    objet = builtins if racine == "builtins" else sys.modules.get(racine)
+    if objet is None:
+        continue
+    try:
+        for attribut in attributs:
+            objet = getattr(objet, attribut)
+        resultat[chemin] = _empreinte(objet)
+    except Exception:
+        resultat[chemin] = "absent"
+shell = get_ipython()
+resultat["IPython.showtraceback"] = _empreinte(shell.showtraceback)
+resultat["IPython._showtraceback"] = _empreinte(shell._showtraceback)
+resultat["IPython.custom_exceptions"] = repr(shell.custom_exceptions)
+resultat["sys.excepthook"] = _empreinte(sys.excepthook)
+resultat = json.dumps(resultat, sort_keys=True)
+'''
+
+
+def watched_names(nb):
+    """Les noms (``numpy.allclose``, ``builtins.len``…) que surveille la détection de falsification :
+    ceux que citent les cellules de test de ``nb``, plus ``ALWAYS_WATCHED``. Triés."""
+    names = set(ALWAYS_WATCHED)
+    for cell in nb.cells:
+        if cell.cell_type == "code" and nbgrader_utils.is_grade(cell) and not nbgrader_utils.is_solution(cell):
+            for root, rest in DOTTED.findall(cell.source):
+                names.add(MODULE_ALIASES[root] + rest)
+    return sorted(names)
+
+
+def fingerprint_expression(names):
+    """Une expression Python qui, évaluée dans le noyau, renvoie l'empreinte (texte JSON)."""
+    program = f"CHEMINS = {names!r}\n{FINGERPRINT_PROGRAM}"
+    return f"(lambda espace: (exec({program!r}, espace), espace['resultat'])[1])({{'get_ipython': get_ipython}})"
+
+
+def cell_label(cell, index):
+    """« normaliser » pour une cellule notée, sinon « n° 12 »."""
+    grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+    return f"« {grade_id} »" if grade_id else f"n° {index}"
+
+
+def error_output(name, message):
+    return NotebookNode(output_type="error", ename=name, evalue=message, traceback=[f"{name}: {message}"])
+
+
+@dataclasses.dataclass
+class Graded:
+    """Résultat de la correction d'un notebook (sérialisable, renvoyé par une tâche)."""
+
+    notebook: str                         # le notebook exécuté (JSON)
+    grades: dict                          # grade_id -> (points, points max)
+    events: list                          # évènements en français (délai, mémoire, noyau arrêté…)
+    tampering: str | None                 # falsification soupçonnée (français), sinon None
+    feedback_html: str                    # page de retour, sans les tests cachés
+    seconds: float                        # durée de l'exécution
+    peak_memory: int                      # mémoire résidente maximale du bac à sable (octets)
+
+
+class SandboxKernelManager(AsyncKernelManager):
+    """Un gestionnaire de noyau dont le noyau démarre dans le bac à sable, relié par IPC."""
+
+    def __init__(self, sandbox, shared, **kwargs):
+        super().__init__(kernel_name="python3", transport="ipc", ip=os.path.join(shared, "k"), **kwargs)
+        self.sandbox, self.shared = sandbox, shared
+        self.connection_file = os.path.join(shared, "noyau.json")
+
+    def format_kernel_cmd(self, extra_arguments=None):
+        return self.sandbox.wrap(super().format_kernel_cmd(extra_arguments), self.shared)
+
+    async def _async_launch_kernel(self, kernel_cmd, **kw):
+        private = os.path.join(self.shared, "prive")
+        kw["env"] = self.sandbox.environment(private)
+        kw["cwd"] = self.sandbox.working_directory(private)
+        kw["preexec_fn"] = self.sandbox.limit_resources
+        kw["stdout"] = kw["stderr"] = subprocess.DEVNULL  # la sortie passe par les messages du noyau
+        return await super()._async_launch_kernel(kernel_cmd, **kw)
+
+
+class MemoryWatch(threading.Thread):
+    """Surveille la mémoire résidente de l'arbre de processus du noyau ; le tue au-delà de la limite."""
+
+    def __init__(self, pid, limit):
+        super().__init__(daemon=True)
+        self.pid, self.limit = pid, limit
+        self.peak, self.killed, self._stop = 0, False, threading.Event()
+
+    def run(self):
+        try:
+            root = psutil.Process(self.pid)
+        except psutil.Error:
+            return
+        while not self._stop.wait(0.2):
+            try:
+                processes = [root, *root.children(recursive=True)]
+                rss = sum(p.memory_info().rss for p in processes)
+            except psutil.Error:
+                continue
+            self.peak = max(self.peak, rss)
+            if rss > self.limit:
+                self.killed = True
+                for process in reversed(processes):
+                    try:
+                        process.kill()
+                    except psutil.Error:
+                        pass
+                return
+
+    def stop(self):
+        self._stop.set()
+
+
+class GradingExecute(Execute):
+    """Le préprocesseur ``Execute`` de nbgrader, cellule par cellule, avec les gardes du module."""
+
+    def __init__(self, limits, **kwargs):
+        super().__init__(
+            timeout=limits.cell_timeout, startup_timeout=120, allow_errors=True,
+            interrupt_on_timeout=True, record_timing=False, extra_arguments=KERNEL_ARGUMENTS,
+            error_on_timeout={
+                "ename": "DelaiDepasse",
+                "evalue": f"la cellule a dépassé son délai ({limits.cell_timeout} s) et a été interrompue",
+                "traceback": [f"DelaiDepasse : la cellule a dépassé son délai ({limits.cell_timeout} s)"],
+            },
+            **kwargs,
+        )
+        self.limits = limits
+        self._chars = {}
+
+    def output(self, outs, msg, display_id, cell_index):
+        """Sortie d'une cellule, tronquée au-delà de ``limits.output_chars`` caractères."""
+        size = len(json.dumps(msg.get("content", {}))) if msg["msg_type"] in (
+            "stream", "display_data", "execute_result", "error") else 0
+        used = self._chars.get(cell_index, 0)
+        self._chars[cell_index] = used + size
+        if used + size <= self.limits.output_chars or msg["msg_type"] == "error":
+            return super().output(outs, msg, display_id, cell_index)
+        if used <= self.limits.output_chars:
+            outs.append(NotebookNode(output_type="stream", name="stdout", text=(
+                f"\n[… sortie tronquée par le correcteur : plus de {self.limits.output_chars} caractères]\n")))
+        return None
+
+    def silent(self, expression, timeout=30):
+        """Évalue ``expression`` dans le noyau sans rien afficher ; renvoie sa valeur texte ou None."""
+        msg_id = self.kc.execute("", silent=True, store_history=False, user_expressions={"v": expression})
+        cell_timeout, self.timeout = self.timeout, timeout
+        try:
+            reply = self.wait_for_reply(msg_id)
+        except Exception:  # noqa: BLE001 (délai, noyau arrêté : pas d'empreinte)
+            return None
+        finally:
+            self.timeout = cell_timeout
+        value = (reply or {}).get("content", {}).get("user_expressions", {}).get("v", {})
+        if value.get("status") != "ok":
+            return None
+        return value["data"]["text/plain"]
+
+
+def grade_notebook(notebook_json, limits=Limits(), sandbox_mode="bwrap"):
+    """Exécute une copie préparée (sortie de ``record.prepare``) et la note ; renvoie un ``Graded``.
+
+    Ne lève pas pour une faute de l'étudiant : elles deviennent des erreurs dans le notebook et
+    des évènements ; lève seulement si le noyau ne peut pas démarrer du tout.
+    """
+    from . import feedback  # noqa: PLC0415 (nbconvert HTML, importé seulement par les travailleurs)
+
+    nb = nbformat.reads(notebook_json, as_version=4)
+    sandbox = Sandbox(sandbox_mode, limits)
+    shared = tempfile.mkdtemp(prefix="corr-")
+    start = time.monotonic()
+    try:
+        events, tampering, peak = _run(nb, sandbox, shared, limits)
+    finally:
+        shutil.rmtree(shared, ignore_errors=True)
+    seconds = time.monotonic() - start
+    nb, _ = LimitOutput().preprocess(nb, {})
+    grades = {}
+    for cell in nb.cells:
+        if nbgrader_utils.is_grade(cell):
+            score, max_score = nbgrader_utils.determine_grade(cell)
+            grades[cell.metadata.nbgrader["grade_id"]] = (float(score or 0), float(max_score))
+    html = feedback.render(nb, grades)
+    return Graded(nbformat.writes(nb), grades, events, tampering, html, round(seconds, 2), peak)
+
+
+def _run(nb, sandbox, shared, limits):
+    events, tampering = [], None
+    km = SandboxKernelManager(sandbox, shared)
+    client = GradingExecute(limits)
+    NotebookClient.__init__(client, nb, km)  # comme ExecutePreprocessor.preprocess
+    client.reset_execution_trackers()
+    deadline = time.monotonic() + limits.notebook_timeout
+    client.timeout_func = lambda cell: max(1, int(min(limits.cell_timeout, deadline - time.monotonic())))
+    expression = fingerprint_expression(watched_names(nb))
+    modules = sorted({name.split(".")[0] for name in watched_names(nb)} - {"builtins"})
+    watch = None
+    with client.setup_kernel():
+        watch = MemoryWatch(km.provisioner.process.pid, limits.memory)
+        watch.start()
+        info = client.wait_for_reply(client.kc.kernel_info())
+        nb.metadata["language_info"] = info["content"]["language_info"]
+        client.silent(f"[__import__(m) for m in {modules!r}]", timeout=limits.cell_timeout)
+        reference = client.silent(expression)
+        stopped_at = None
+        for index, cell in enumerate(nb.cells):
+            if cell.cell_type != "code":
+                continue
+            if stopped_at is not None:
+                cell.outputs = [error_output("NonExecutee", f"cellule non exécutée : {stopped_at}")]
+                continue
+            label = cell_label(cell, index)
+            try:
+                client.preprocess_cell(cell, {}, index)
+            except DeadKernelError:
+                reason = "mémoire dépassée" if watch.killed else "noyau arrêté"
+                cell.outputs.append(error_output("NoyauArrete", f"{reason} pendant cette cellule"))
+                events.append(f"{reason} (cellule {label})")
+                stopped_at = f"{reason} à la cellule {label}"
+                continue
+            except Exception as error:  # noqa: BLE001 (le correcteur ne s'arrête jamais sur une copie)
+                cell.outputs.append(error_output("ErreurCorrecteur", str(error)[:300]))
+                events.append(f"exécution interrompue (cellule {label})")
+                stopped_at = f"exécution interrompue à la cellule {label}"
+                continue
+            events += _cell_events(cell, label)
+            if time.monotonic() >= deadline:
+                events.append(f"délai du notebook dépassé ({limits.notebook_timeout} s, cellule {label})")
+                stopped_at = f"délai du notebook dépassé à la cellule {label}"
+                continue
+            if tampering is None and reference is not None:
+                tampering = _compare(reference, client.silent(expression, timeout=10), label)
+        if reference is None:
+            tampering = "vérification des fonctions des tests impossible au démarrage du noyau"
+    watch.stop()
+    return events, tampering, watch.peak
+
+
+ERROR_EVENTS = (  # (fragment du message d'erreur, évènement en français)
+    ("Network is unreachable", "accès au réseau refusé"),
+    ("Name or service not known", "accès au réseau refusé"),
+    ("Temporary failure in name resolution", "accès au réseau refusé"),
+    ("Read-only file system", "écriture refusée hors du dossier de travail"),
+    ("No such file or directory", "fichier introuvable (seul le dossier de travail est visible)"),
+    ("Permission denied", "accès à un fichier refusé"),
+)
+
+
+def _cell_events(cell, label):
+    """Évènements notables d'une cellule exécutée, d'après ses erreurs. Les échecs des cellules de
+    test n'en sont pas (les points le disent) ; une erreur dans une autre cellule en est un."""
+    found = []
+    is_test = nbgrader_utils.is_grade(cell) and not nbgrader_utils.is_solution(cell)
+    for output in cell.get("outputs", []):
+        if output.output_type != "error":
+            continue
+        text = f"{output.ename}: {output.evalue}"
+        known = next((event for fragment, event in ERROR_EVENTS if fragment in text), None)
+        if output.ename == "DelaiDepasse":
+            found.append(f"délai dépassé (cellule {label})")
+        elif output.ename == "MemoryError":
+            found.append(f"mémoire dépassée (cellule {label})")
+        elif known:
+            found.append(f"{known} (cellule {label})")
+        elif output.ename == "NotImplementedError" and not is_test:
+            found.append(f"pas de réponse (cellule {label})")
+        elif not is_test:
+            found.append(f"erreur {output.ename} (cellule {label})")
+    if any("sortie tronquée par le correcteur" in o.get("text", "") for o in cell.get("outputs", [])):
+        found.append(f"sortie tronquée (cellule {label})")
+    return found
+
+
+def _compare(reference, current, label):
+    """Description française de ce qui a changé depuis la référence, ou None."""
+    if current is None:
+        return f"vérification des fonctions des tests impossible après la cellule {label}"
+    try:  # la valeur vient du noyau : jamais eval, seulement un littéral
+        before, after = json.loads(ast.literal_eval(reference)), json.loads(ast.literal_eval(current))
+    except (ValueError, SyntaxError, TypeError):
+        return f"vérification des fonctions des tests impossible après la cellule {label}"
+    changed = sorted(name for name, value in after.items() if name in before and before[name] != value)
+    if not changed:
+        return None
+    shown = ", ".join(changed[:4]) + (" …" if len(changed) > 4 else "")
+    return f"{shown} remplacé(s) par la cellule {label}"
+

@@ -1,0 +1,57 @@
+"""Étape 3 (suite) : où s'exécutent les copies.
+
+Une tâche = une copie préparée (un notebook d'un étudiant) ; ``grade_task`` la corrige et renvoie
+un dictionnaire (notebook exécuté, points, évènements, retour HTML) : rien ne passe par un système
+de fichiers partagé. ``LocalWorkers`` répartit les tâches sur N processus de cette machine ; une
+grappe (Dask) n'est qu'un autre ``run`` qui renvoie les mêmes dictionnaires.
+"""
+
+import concurrent.futures
+import dataclasses
+import multiprocessing
+
+
+@dataclasses.dataclass
+class Task:
+    """Une copie à corriger : qui, quoi, et comment (limites et isolement, sérialisables)."""
+
+    student: str
+    notebook: str          # copie préparée par record.prepare (JSON)
+    limits: dict           # champs de sandbox.Limits
+    sandbox: str           # "bwrap" ou "minimal"
+
+
+def grade_task(task):
+    """Corrige une copie ; renvoie ``{"student", ...champs de execute.Graded}`` ou
+    ``{"student", "error"}`` si le correcteur lui-même a échoué (noyau impossible à démarrer…)."""
+    from .execute import grade_notebook  # noqa: PLC0415 (importé dans le travailleur)
+    from .sandbox import Limits  # noqa: PLC0415
+
+    try:
+        graded = grade_notebook(task.notebook, Limits(**task.limits), task.sandbox)
+    except Exception as error:  # noqa: BLE001 (une copie ne doit jamais arrêter la correction)
+        return {"student": task.student, "error": f"{type(error).__name__}: {str(error)[:300]}"}
+    return {"student": task.student, **dataclasses.asdict(graded)}
+
+
+class LocalWorkers:
+    """N processus de cette machine (``spawn`` : chacun démarre propre)."""
+
+    def __init__(self, count):
+        self.count = max(1, int(count))
+
+    def describe(self):
+        return f"{self.count} processus locaux"
+
+    def run(self, tasks):
+        """Corrige ``tasks`` en parallèle ; produit les résultats dans l'ordre où ils arrivent."""
+        if not tasks:
+            return
+        context = multiprocessing.get_context("spawn")
+        with concurrent.futures.ProcessPoolExecutor(self.count, mp_context=context) as pool:
+            futures = {pool.submit(grade_task, task): task for task in tasks}
+            for future in concurrent.futures.as_completed(futures):
+                try:
+                    yield future.result()
+                except Exception as error:  # noqa: BLE001 (travailleur perdu : la copie sera refaite)
+                    yield {"student": futures[future].student, "error": f"travailleur perdu ({error})"}

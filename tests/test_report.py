@@ -1,0 +1,188 @@
+"""Rapports de fin de correction (autograder/report.py) : CSV, feuille Moodle, résumé, figure."""
+
+import csv
+import sys
+
+import pytest
+
+from paths import ROOT
+
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from autograder import report  # noqa: E402
+from autograder.report import Cell, StudentRow  # noqa: E402
+
+CELLS = [Cell("acp", 4), Cell("normaliser", 3), Cell("encodeur", 3)]
+
+
+def klass():
+    """Petite classe : trois copies notées (totaux 3, 5, 10), une suspecte, deux non notées."""
+    return [
+        StudentRow("carol", {"acp": 4, "normaliser": 3, "encodeur": 3}, "notée",
+                   True, name="Carole Lefèvre", moodle_id="103"),
+        StudentRow("alice", {"acp": 1, "normaliser": 2, "encodeur": 0}, "notée", True,
+                   name="Alice Dupont", moodle_id="101"),
+        StudentRow("bob", {"acp": 4, "normaliser": 0.3333, "encodeur": 0.6667},
+                   "notée ; délai dépassé (cellule acp)", True,
+                   flagged="numpy.allclose remplacée (cellule « normaliser »)", name="Bob Martin"),
+        StudentRow("dave", {}, "copie vide : le fichier est vide", False, name="Dave Noël",
+                   moodle_id="104"),
+        StudentRow("eve", {}, "copie absente : aucun fichier rendu", False),
+    ]
+
+
+def read(path):
+    with open(path, encoding="utf-8", newline="") as stream:
+        return list(csv.DictReader(stream))
+
+
+def test_total_sums_the_points():
+    assert report.total(klass()[0]) == 10
+    assert report.total(StudentRow("x", {}, "copie vide : vide", False)) == 0
+
+
+def test_grades_csv_columns_and_values(tmp_path):
+    path = tmp_path / "notes.csv"
+    report.write_grades_csv(path, "01_ae_lineaire", CELLS, klass())
+    rows = read(path)
+    assert list(rows[0]) == ["etudiant", "nom", "acp", "normaliser", "encodeur",
+                             "total", "total_max", "statut", "a_verifier"]
+    assert [r["etudiant"] for r in rows] == ["alice", "bob", "carol", "dave", "eve"]
+    alice, bob, carol = rows[0], rows[1], rows[2]
+    assert (alice["acp"], alice["normaliser"], alice["encodeur"], alice["total"]) == ("1", "2", "0", "3")
+    assert alice["total_max"] == "10" and alice["statut"] == "notée" and alice["a_verifier"] == ""
+    # deux décimales au plus, séparateur point
+    assert (bob["normaliser"], bob["encodeur"], bob["total"]) == ("0.33", "0.67", "5")
+    assert bob["a_verifier"] == "numpy.allclose remplacée (cellule « normaliser »)"
+    assert bob["statut"] == "notée ; délai dépassé (cellule acp)"
+    assert carol["total"] == "10" and carol["nom"] == "Carole Lefèvre"
+
+
+def test_grades_csv_leaves_ungraded_cells_empty(tmp_path):
+    rows = klass() + [StudentRow("fred", {"acp": 2}, "notée", True)]
+    path = tmp_path / "notes.csv"
+    report.write_grades_csv(path, "a", CELLS, rows)
+    by_id = {r["etudiant"]: r for r in read(path)}
+    for student in ("dave", "eve"):
+        assert [by_id[student][c.grade_id] for c in CELLS] == ["", "", ""]
+        assert by_id[student]["total"] == "0"
+    assert by_id["dave"]["statut"] == "copie vide : le fichier est vide"
+    assert by_id["eve"]["nom"] == ""
+    # une cellule non notée d'une copie notée reste vide, elle aussi
+    assert (by_id["fred"]["acp"], by_id["fred"]["normaliser"], by_id["fred"]["total"]) == ("2", "", "2")
+
+
+def test_csv_files_are_byte_identical_whatever_the_row_order(tmp_path):
+    for name, rows in (("a", klass()), ("b", klass()), ("c", list(reversed(klass())))):
+        report.write_grades_csv(tmp_path / f"notes_{name}.csv", "d", CELLS, rows)
+        report.write_moodle_csv(tmp_path / f"moodle_{name}.csv", "d", CELLS, rows)
+    for kind in ("notes", "moodle"):
+        first = (tmp_path / f"{kind}_a.csv").read_bytes()
+        assert first
+        assert (tmp_path / f"{kind}_b.csv").read_bytes() == first
+        assert (tmp_path / f"{kind}_c.csv").read_bytes() == first
+
+
+def test_duplicate_student_is_refused(tmp_path):
+    rows = klass() + [StudentRow("alice", {}, "notée", True)]
+    with pytest.raises(ValueError, match="alice"):
+        report.write_grades_csv(tmp_path / "notes.csv", "a", CELLS, rows)
+
+
+def test_moodle_worksheet(tmp_path):
+    path = tmp_path / "moodle.csv"
+    report.write_moodle_csv(path, "a", CELLS, klass())
+    assert path.read_text(encoding="utf-8").splitlines()[0] == \
+        "Identifier,Full name,Grade,Maximum Grade,Feedback comments"
+    by_name = {r["Full name"]: r for r in read(path)}
+    alice = by_name["Alice Dupont"]
+    assert alice == {"Identifier": "Participant 101", "Full name": "Alice Dupont", "Grade": "3.00",
+                     "Maximum Grade": "10.00", "Feedback comments": "notée"}
+    # copie suspecte : pas de note, le commentaire dit pourquoi ; pas d'identifiant Moodle connu
+    bob = by_name["Bob Martin"]
+    assert bob["Grade"] == "" and bob["Identifier"] == "bob"
+    assert bob["Feedback comments"] == (
+        "notée ; délai dépassé (cellule acp) — à vérifier par l'enseignant : "
+        "numpy.allclose remplacée (cellule « normaliser »)")
+    # copies non notées : 0, nom d'affichage à défaut l'identifiant nbgrader
+    assert by_name["Dave Noël"]["Grade"] == "0.00"
+    assert by_name["Dave Noël"]["Feedback comments"] == "copie vide : le fichier est vide"
+    assert by_name["eve"]["Grade"] == "0.00" and by_name["eve"]["Identifier"] == "eve"
+
+
+def test_flagged_copy_that_was_not_graded_still_has_no_grade(tmp_path):
+    row = StudentRow("zoe", {}, "copie vide : vide", False, flagged="tests supprimés")
+    path = tmp_path / "moodle.csv"
+    report.write_moodle_csv(path, "a", CELLS, [row])
+    assert read(path)[0]["Grade"] == ""
+
+
+def test_accented_names_survive(tmp_path):
+    row = StudentRow("jl", {"acp": 4}, "notée", True, name="Jérôme Lœuvre-Çağlar", moodle_id="7")
+    paths = report.write_all(tmp_path, "a", CELLS, [row])
+    assert read(paths["notes"])[0]["nom"] == "Jérôme Lœuvre-Çağlar"
+    assert read(paths["moodle"])[0]["Full name"] == "Jérôme Lœuvre-Çağlar"
+    assert "Jérôme Lœuvre-Çağlar".encode("utf-8") in paths["notes"].read_bytes()
+
+
+def test_summary_on_a_small_class():
+    text = report.summary_text("01_ae_lineaire", CELLS, klass())
+    lines = text.splitlines()
+    assert lines[0] == "Devoir 01_ae_lineaire : 5 étudiants, 3 copies notées, 2 non notées."
+    assert "Copies non notées : copie absente (1), copie vide (1)." in lines
+    assert "Copies à vérifier (tests peut-être modifiés, sans note dans Moodle) : 1" in lines
+    assert "  - bob (Bob Martin) : numpy.allclose remplacée (cellule « normaliser »)" in lines
+    # totaux des copies notées : 3, 5 et 10 -> moyenne 6, médiane 5
+    assert ("Totaux des copies notées (sur 10,00) : moyenne 6,00, médiane 5,00, "
+            "minimum 3,00, maximum 10,00.") in lines
+    # tous les points : acp carol et bob (2/3), normaliser carol (1/3), encodeur carol (1/3)
+    rates = lines[lines.index("Réussite par question (copies notées ayant tous les points) :") + 1:]
+    assert rates == ["  - acp : 2/3 (67 %)", "  - normaliser : 1/3 (33 %)", "  - encodeur : 1/3 (33 %)"]
+
+
+def test_summary_when_nobody_was_graded():
+    rows = [StudentRow("a", {}, "copie vide : vide", False),
+            StudentRow("b", {}, "copie vide : vide", False),
+            StudentRow("c", {}, "problème de collecte", False)]
+    text = report.summary_text("a", CELLS, rows)
+    assert text.splitlines()[0] == "Devoir a : 3 étudiants, 0 copie notée, 3 non notées."
+    assert "Copies non notées : copie vide (2), problème de collecte (1)." in text
+    assert text.splitlines()[-1] == "Aucune copie notée : pas de moyenne ni de taux de réussite."
+    assert "Totaux" not in text and "Réussite par question" not in text
+    assert report.summary_text("a", CELLS, []).splitlines()[0] == \
+        "Devoir a : 0 étudiant, 0 copie notée, 0 non notée."
+
+
+@pytest.mark.parametrize("rows", [klass(), [], [StudentRow("a", {}, "copie vide : vide", False)]],
+                         ids=["classe", "vide", "aucune-notee"])
+def test_figure_is_a_png(tmp_path, rows):
+    path = tmp_path / "resume.png"
+    report.summary_figure(path, "01_ae_lineaire", CELLS, rows)
+    data = path.read_bytes()
+    assert data.startswith(b"\x89PNG\r\n\x1a\n")
+    assert len(data) > 10_000
+
+
+def test_figure_does_not_touch_pyplot(tmp_path):
+    import matplotlib
+    from matplotlib import pyplot
+
+    backend = matplotlib.get_backend()
+    report.summary_figure(tmp_path / "resume.png", "a", CELLS, klass())
+    assert matplotlib.get_backend() == backend
+    assert pyplot.get_fignums() == []
+
+
+def test_write_all(tmp_path):
+    folder = tmp_path / "rapports" / "01"
+    paths = report.write_all(folder, "01_ae_lineaire", CELLS, klass())
+    assert paths == {
+        "notes": folder / "notes_01_ae_lineaire.csv",
+        "moodle": folder / "moodle_01_ae_lineaire.csv",
+        "figure": folder / "resume_01_ae_lineaire.png",
+        "resume": folder / "resume_01_ae_lineaire.txt",
+    }
+    assert all(path.is_file() for path in paths.values())
+    assert paths["resume"].read_text(encoding="utf-8") == \
+        report.summary_text("01_ae_lineaire", CELLS, klass()) + "\n"
