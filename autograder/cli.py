@@ -14,7 +14,9 @@ def parser():
         "Correction automatique du cours d'autoencodeurs, sur nbgrader, chaque copie isolée."))
     commands = main.add_subparsers(dest="command", required=True, metavar="commande")
     grade = commands.add_parser("corriger", help="corrige les copies d'une classe pour un devoir")
-    grade.add_argument("devoir", help="identifiant du devoir (ex. 04_vae), présent dans source/")
+    grade.add_argument("devoir", help=(
+        "identifiant du devoir (ex. 04_vae), présent dans source/ ; plusieurs séparés par des "
+        "virgules, ou « tous »"))
     grade.add_argument("copies", type=pathlib.Path, help=(
         "dossier ou zip des copies : dossier au format submitted/ de nbgrader, "
         "fichiers <étudiant>_<devoir>.ipynb, ou zip « Télécharger tous les travaux » de Moodle"))
@@ -23,7 +25,7 @@ def parser():
     grade.add_argument("--base", default=None, metavar="BASE", help=(
         "carnet de notes : fichier SQLite (défaut : gradebook.db à la racine) ou URL postgresql://…"))
     grade.add_argument("--sortie", type=pathlib.Path, default=None, metavar="DOSSIER",
-                       help="dossier des rapports (défaut : rapports/<devoir>)")
+                       help="dossier des rapports, un sous-dossier par devoir (défaut : rapports/)")
     grade.add_argument("--sans-barre", action="store_true", help="pas de barre de progression")
     self_check = commands.add_parser("auto-evaluer", help="note votre propre notebook, tests cachés compris")
     self_check.add_argument("notebook", type=pathlib.Path, help="votre notebook (ex. release/04_vae/04_vae.ipynb)")

@@ -210,15 +210,17 @@ class GradingExecute(Execute):
 
     def output(self, outs, msg, display_id, cell_index):
         """Sortie d'une cellule, tronquée au-delà de ``limits.output_chars`` caractères."""
-        size = len(json.dumps(msg.get("content", {}))) if msg["msg_type"] in (
-            "stream", "display_data", "execute_result", "error") else 0
-        used = self._chars.get(cell_index, 0)
-        self._chars[cell_index] = used + size
-        if used + size <= self.limits.output_chars or msg["msg_type"] == "error":
+        # Texte : au plus output_chars caractères ; images et autres affichages : 50 fois plus.
+        kind = "texte" if msg["msg_type"] == "stream" else "affichage"
+        size = len(json.dumps(msg.get("content", {}))) if msg["msg_type"] != "error" else 0
+        limit = self.limits.output_chars * (1 if kind == "texte" else 50)
+        used = self._chars.get((cell_index, kind), 0)
+        self._chars[(cell_index, kind)] = used + size
+        if used + size <= limit:
             return super().output(outs, msg, display_id, cell_index)
-        if used <= self.limits.output_chars:
+        if used <= limit:
             outs.append(NotebookNode(output_type="stream", name="stdout", text=(
-                f"\n[… sortie tronquée par le correcteur : plus de {self.limits.output_chars} caractères]\n")))
+                f"\n[… sortie tronquée par le correcteur : plus de {limit} caractères de {kind}]\n")))
         return None
 
     def silent(self, expression, timeout=30):

@@ -28,7 +28,7 @@ class Options:
     workers: int = os.cpu_count() or 1
     isolation: str = "auto"           # auto, bwrap ou minimal
     limits: Limits = Limits()
-    output: pathlib.Path | None = None  # dossier des rapports (défaut : rapports/<devoir>)
+    output: pathlib.Path | None = None  # dossier des rapports (défaut : rapports/), un sous-dossier par devoir
     progress: bool = True
 
 
@@ -47,65 +47,110 @@ def status_of(state):
     return "notée" + (" ; " + " ; ".join(dict.fromkeys(events)) if events else "")
 
 
-def grade_class(assignment, copies, options=Options(), backend=None, say=print):
-    """Corrige toutes les copies de ``copies`` pour ``assignment`` ; renvoie ``(lignes, chemins des rapports)``."""
+def assignments_of(root, spec):
+    """Les devoirs nommés par ``spec`` : un identifiant, plusieurs séparés par des virgules, ou
+    ``tous`` (tous ceux de source/)."""
+    known = sorted(p.name for p in pathlib.Path(root, "source").iterdir()
+                   if (p / f"{p.name}.ipynb").is_file())
+    wanted = known if spec == "tous" else [a.strip() for a in spec.split(",") if a.strip()]
+    unknown = [a for a in wanted if a not in known]
+    if unknown or not wanted:
+        raise ValueError(f"devoir inconnu : {', '.join(unknown) or spec!r} (devoirs de source/ : "
+                         f"{', '.join(known)}, ou « tous »)")
+    return wanted
+
+
+def grade_class(spec, copies, options=Options(), backend=None, say=print):
+    """Corrige les copies de ``copies`` pour le ou les devoirs ``spec`` (voir ``assignments_of``),
+    toutes dans le même groupe de travailleurs ; renvoie ``{devoir: (lignes, chemins des rapports)}``."""
     root = pathlib.Path(options.root).resolve()
+    assignments = assignments_of(root, spec)
     sandbox, warning = Sandbox.choose(options.isolation, options.limits)
     backend = backend or LocalWorkers(options.workers)
-    say(f"Correction de {assignment} : {backend.describe()}, {sandbox.describe()}.")
+    say(f"Correction de {', '.join(assignments)} : {backend.describe()}, {sandbox.describe()}.")
     if warning:
         say(f"ATTENTION : {warning}")
     db_url = record.database_url(options.base, root)
-    record.ensure_assignment(db_url, assignment, root)
-    order = source_grade_ids(root, assignment)
-    collection = collect(assignment, copies, set(order))
-    for note in collection.ignored:
-        say(f"  {note}")
-    store = record.Store(root, assignment)
-    output = pathlib.Path(options.output or root / "rapports" / assignment)
-    states, tasks, people = {}, [], {}
-    for sub in collection.submissions:
-        people[sub.student] = sub
-        if sub.problem is None:
-            states[sub.student] = store.done(sub.student, sub.notebook)
-            if states[sub.student]:
-                continue
-            try:
-                tasks.append(Task(sub.student, record.prepare(db_url, assignment, sub.student, sub.notebook),
-                                  dataclasses.asdict(options.limits), sandbox.mode))
-                continue
-            except ValueError as error:
-                sub.problem = str(error)
-        record.save(db_url, assignment, sub.student, None, sub.name)
-        states[sub.student] = {"problem": sub.problem, "graded": False}
-        _keep_refused(output, sub)
-    if len(tasks) < len(collection.submissions):
-        say(f"  {len(collection.submissions) - len(tasks)} copie(s) déjà corrigée(s) ou non corrigeable(s), "
-            f"{len(tasks)} à corriger.")
+    classes, tasks = {}, []
+    for assignment in assignments:
+        record.ensure_assignment(db_url, assignment, root)
+        one = _Class(assignment, root, db_url, options)
+        tasks += one.collect(copies, sandbox, say)
+        classes[assignment] = one
+    waiting = sum(len(c.people) for c in classes.values())
+    if len(tasks) < waiting:
+        say(f"  {waiting - len(tasks)} copie(s) déjà corrigée(s) ou non corrigeable(s), {len(tasks)} à corriger.")
+    # Les devoirs les plus longs d'abord (les derniers du cours), pour finir ensemble.
+    tasks.sort(key=lambda task: (task.assignment, task.student), reverse=True)
     results = backend.run(tasks)
     for result in tqdm(results, total=len(tasks), desc="copies", unit="copie", disable=not options.progress):
-        sub = people[result["student"]]
+        classes[result["assignment"]].record(result, say)
+    return {assignment: one.report(say) for assignment, one in classes.items()}
+
+
+class _Class:
+    """Les copies d'un devoir : leur collecte, leurs résultats, leurs rapports."""
+
+    def __init__(self, assignment, root, db_url, options):
+        self.assignment, self.root, self.db_url, self.options = assignment, root, db_url, options
+        self.store = record.Store(root, assignment)
+        self.output = pathlib.Path(options.output or root / "rapports") / assignment
+        self.order = source_grade_ids(root, assignment)
+        self.states, self.people = {}, {}
+
+    def collect(self, copies, sandbox, say):
+        """Lit les copies, enregistre celles qu'on ne peut pas noter ; renvoie les tâches à faire."""
+        collection = collect(self.assignment, copies, set(self.order))
+        for note in collection.ignored:
+            say(f"  {self.assignment} : {note}")
+        tasks = []
+        for sub in collection.submissions:
+            self.people[sub.student] = sub
+            if sub.problem is None:
+                self.states[sub.student] = self.store.done(sub.student, sub.notebook)
+                if self.states[sub.student]:
+                    continue
+                try:
+                    prepared = record.prepare(self.db_url, self.assignment, sub.student, sub.notebook)
+                    tasks.append(Task(self.assignment, sub.student, prepared,
+                                      dataclasses.asdict(self.options.limits), sandbox.mode))
+                    continue
+                except ValueError as error:
+                    sub.problem = str(error)
+            record.save(self.db_url, self.assignment, sub.student, None, sub.name)
+            self.states[sub.student] = {"problem": sub.problem, "graded": False}
+            _keep_refused(self.output, sub)
+        return tasks
+
+    def record(self, result, say):
+        """Enregistre le résultat d'une tâche : carnet, fichiers, état."""
+        sub = self.people[result["student"]]
         if "error" in result:
-            states[sub.student] = {"problem": f"erreur du correcteur : {result['error']}", "graded": False}
-            say(f"  {sub.student} : erreur du correcteur ({result['error']}) ; relancez pour réessayer.")
-            continue
-        record.save(db_url, assignment, sub.student, result["notebook"], sub.name)
+            self.states[sub.student] = {"problem": f"erreur du correcteur : {result['error']}", "graded": False}
+            say(f"  {self.assignment}/{sub.student} : erreur du correcteur ({result['error']}) ; "
+                "relancez pour réessayer.")
+            return
+        record.save(self.db_url, self.assignment, sub.student, result["notebook"], sub.name)
         state = {"graded": True, "events": result["events"], "tampering": result["tampering"],
                  "seconds": result["seconds"], "peak_memory": result["peak_memory"]}
-        store.write(sub.student, sub.notebook, state, result["notebook"], result["feedback_html"])
-        states[sub.student] = state
-    cells = [report.Cell(grade_id, points) for grade_id, points in record.grade_cells(db_url, assignment, order)]
-    rows = []
-    for student, state in sorted(states.items()):
-        sub = people[student]
-        grades = record.scores(db_url, assignment, student) if state.get("graded") else {}
-        rows.append(report.StudentRow(student, grades, status_of(state), bool(state.get("graded")),
-                                      state.get("tampering"), sub.name, sub.moodle_id))
-    paths = report.write_all(output, assignment, cells, rows)
-    say(report.summary_text(assignment, cells, rows))
-    say(f"Rapports : {', '.join(str(p) for p in paths.values())}")
-    say(f"Retours : {root / 'feedback'}/<étudiant>/{assignment}/{assignment}.html")
-    return rows, paths
+        self.store.write(sub.student, sub.notebook, state, result["notebook"], result["feedback_html"])
+        self.states[sub.student] = state
+
+    def report(self, say):
+        """Écrit les rapports du devoir et affiche son résumé ; renvoie ``(lignes, chemins)``."""
+        cells = [report.Cell(grade_id, points)
+                 for grade_id, points in record.grade_cells(self.db_url, self.assignment, self.order)]
+        rows = []
+        for student, state in sorted(self.states.items()):
+            sub = self.people[student]
+            grades = record.scores(self.db_url, self.assignment, student) if state.get("graded") else {}
+            rows.append(report.StudentRow(student, grades, status_of(state), bool(state.get("graded")),
+                                          state.get("tampering"), sub.name, sub.moodle_id))
+        paths = report.write_all(self.output, self.assignment, cells, rows)
+        say(report.summary_text(self.assignment, cells, rows))
+        say(f"Rapports : {', '.join(str(p) for p in paths.values())}")
+        say(f"Retours : {self.root / 'feedback'}/<étudiant>/{self.assignment}/{self.assignment}.html")
+        return rows, paths
 
 
 def _keep_refused(output, sub):

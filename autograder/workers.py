@@ -15,23 +15,27 @@ import multiprocessing
 class Task:
     """Une copie à corriger : qui, quoi, et comment (limites et isolement, sérialisables)."""
 
+    assignment: str
     student: str
     notebook: str          # copie préparée par record.prepare (JSON)
     limits: dict           # champs de sandbox.Limits
     sandbox: str           # "bwrap" ou "minimal"
 
+    def key(self):
+        return {"assignment": self.assignment, "student": self.student}
+
 
 def grade_task(task):
-    """Corrige une copie ; renvoie ``{"student", ...champs de execute.Graded}`` ou
-    ``{"student", "error"}`` si le correcteur lui-même a échoué (noyau impossible à démarrer…)."""
+    """Corrige une copie ; renvoie ``{"assignment", "student", ...champs de execute.Graded}`` ou
+    ``{"assignment", "student", "error"}`` si le correcteur lui-même a échoué (noyau impossible à démarrer…)."""
     from .execute import grade_notebook  # noqa: PLC0415 (importé dans le travailleur)
     from .sandbox import Limits  # noqa: PLC0415
 
     try:
         graded = grade_notebook(task.notebook, Limits(**task.limits), task.sandbox)
     except Exception as error:  # noqa: BLE001 (une copie ne doit jamais arrêter la correction)
-        return {"student": task.student, "error": f"{type(error).__name__}: {str(error)[:300]}"}
-    return {"student": task.student, **dataclasses.asdict(graded)}
+        return {**task.key(), "error": f"{type(error).__name__}: {str(error)[:300]}"}
+    return {**task.key(), **dataclasses.asdict(graded)}
 
 
 class LocalWorkers:
@@ -54,4 +58,4 @@ class LocalWorkers:
                 try:
                     yield future.result()
                 except Exception as error:  # noqa: BLE001 (travailleur perdu : la copie sera refaite)
-                    yield {"student": futures[future].student, "error": f"travailleur perdu ({error})"}
+                    yield {**futures[future].key(), "error": f"travailleur perdu ({error})"}
