@@ -146,6 +146,14 @@ class SandboxKernelManager(AsyncKernelManager):
         self.sandbox, self.shared = sandbox, shared
         self.connection_file = os.path.join(shared, "noyau.json")
 
+    @property
+    def kernel_spec(self):
+        """Le noyau python3 ; interrompu par message (un signal n'atteint pas le bac à sable)."""
+        spec = super().kernel_spec
+        if spec is not None:
+            spec.interrupt_mode = "message"
+        return spec
+
     def format_kernel_cmd(self, extra_arguments=None):
         return self.sandbox.wrap(super().format_kernel_cmd(extra_arguments), self.shared)
 
@@ -198,6 +206,7 @@ class GradingExecute(Execute):
         super().__init__(
             timeout=limits.cell_timeout, startup_timeout=120, allow_errors=True,
             interrupt_on_timeout=True, record_timing=False, extra_arguments=KERNEL_ARGUMENTS,
+            iopub_timeout=10, raise_on_iopub_timeout=False,
             error_on_timeout={
                 "ename": "DelaiDepasse",
                 "evalue": f"la cellule a dépassé son délai ({limits.cell_timeout} s) et a été interrompue",
@@ -302,10 +311,16 @@ def _run(nb, sandbox, shared, limits):
                 continue
             except Exception as error:  # noqa: BLE001 (le correcteur ne s'arrête jamais sur une copie)
                 cell.outputs.append(error_output("ErreurCorrecteur", str(error)[:300]))
-                events.append(f"exécution interrompue (cellule {label})")
-                stopped_at = f"exécution interrompue à la cellule {label}"
+                events += _cell_events(cell, label)
+                if client.silent("1", timeout=10) is None:
+                    events.append(f"noyau bloqué (cellule {label})")
+                    stopped_at = f"noyau bloqué à la cellule {label}"
                 continue
             events += _cell_events(cell, label)
+            if any(o.get("ename") == "DelaiDepasse" for o in cell.outputs) and client.silent("1", timeout=10) is None:
+                events.append(f"noyau bloqué après le délai (cellule {label})")
+                stopped_at = f"noyau bloqué à la cellule {label}"
+                continue
             if time.monotonic() >= deadline:
                 events.append(f"délai du notebook dépassé ({limits.notebook_timeout} s, cellule {label})")
                 stopped_at = f"délai du notebook dépassé à la cellule {label}"
@@ -322,6 +337,7 @@ ERROR_EVENTS = (  # (fragment du message d'erreur, évènement en français)
     ("Network is unreachable", "accès au réseau refusé"),
     ("Name or service not known", "accès au réseau refusé"),
     ("Temporary failure in name resolution", "accès au réseau refusé"),
+    ("Connection refused", "accès au réseau refusé"),
     ("Read-only file system", "écriture refusée hors du dossier de travail"),
     ("No such file or directory", "fichier introuvable (seul le dossier de travail est visible)"),
     ("Permission denied", "accès à un fichier refusé"),
@@ -338,6 +354,8 @@ def _cell_events(cell, label):
             continue
         text = f"{output.ename}: {output.evalue}"
         known = next((event for fragment, event in ERROR_EVENTS if fragment in text), None)
+        if output.ename == "KeyboardInterrupt":
+            continue  # l'interruption d'un délai dépassé, déjà signalée
         if output.ename == "DelaiDepasse":
             found.append(f"délai dépassé (cellule {label})")
         elif output.ename == "MemoryError":

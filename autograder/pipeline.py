@@ -32,11 +32,13 @@ class Options:
     progress: bool = True
 
 
-def source_grade_ids(root, assignment):
-    """Les grade_id du notebook source, dans l'ordre."""
+def source_grade_ids(root, assignment, graded_only=False):
+    """Les grade_id du notebook source, dans l'ordre (seulement ceux des cellules réponses et
+    des cellules de test si ``graded_only``)."""
     nb = nbformat.read(pathlib.Path(root, "source", assignment, f"{assignment}.ipynb"), as_version=4)
-    return [c.metadata["nbgrader"]["grade_id"] for c in nb.cells
-            if c.metadata.get("nbgrader", {}).get("grade_id")]
+    meta = [c.metadata.get("nbgrader", {}) for c in nb.cells]
+    return [m["grade_id"] for m in meta
+            if m.get("grade_id") and (not graded_only or m.get("grade") or m.get("solution"))]
 
 
 def status_of(state):
@@ -100,7 +102,7 @@ class _Class:
 
     def collect(self, copies, sandbox, say):
         """Lit les copies, enregistre celles qu'on ne peut pas noter ; renvoie les tâches à faire."""
-        collection = collect(self.assignment, copies, set(self.order))
+        collection = collect(self.assignment, copies, set(source_grade_ids(self.root, self.assignment, True)))
         for note in collection.ignored:
             say(f"  {self.assignment} : {note}")
         tasks = []

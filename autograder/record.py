@@ -89,7 +89,8 @@ def prepare(db_url, assignment, student, notebook_bytes):
         for step in steps:
             nb, resources = step.preprocess(nb, resources)
     except Exception as error:  # noqa: BLE001 (toute erreur de nbgrader rend la copie inutilisable)
-        raise ValueError(f"copie refusée par nbgrader : {str(error)[:200]}") from error
+        raise ValueError("copie refusée par nbgrader : métadonnées des cellules modifiées ou d'un "
+                         f"autre devoir ({type(error).__name__}: {str(error)[:200]})") from error
     return nbformat.writes(nb)
 
 

@@ -44,6 +44,15 @@ if ! donnees_locales && command -v apt-get >/dev/null 2>&1; then
     echo "(paquet non installé : Keras téléchargera Fashion-MNIST au premier chargement)"
 fi
 
+# Le correcteur de classe isole chaque copie avec bubblewrap (Linux) : installé s'il manque.
+if ! command -v bwrap >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
+  sudo_=""; [ "$(id -u)" = 0 ] || sudo_="sudo -n"
+  echo "Installation du paquet Debian bubblewrap (bac à sable du correcteur) ..."
+  { $sudo_ apt-get install -y -qq bubblewrap >/dev/null 2>&1 ||
+    { $sudo_ apt-get update -qq >/dev/null 2>&1 && $sudo_ apt-get install -y -qq bubblewrap >/dev/null 2>&1; }; } ||
+    echo "(bubblewrap non installé : le correcteur de classe n'isolera les copies que partiellement)"
+fi
+
 # nbgrader appelle l'exécutable `alembic` de l'environnement : .venv/bin doit être dans le PATH.
 export PATH="$venv/bin:$PATH"
 cd "$racine"

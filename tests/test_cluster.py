@@ -1,0 +1,181 @@
+"""Correction sur une grappe Dask, carnet de notes PostgreSQL (``autograder.cluster``).
+
+Une petite classe de 00_prise_en_main (le devoir le moins cher) : une copie juste, une copie vide,
+une copie avec une erreur du catalogue des variantes. Corrigée par des processus locaux avec un
+carnet SQLite (la référence), puis sur une vraie grappe Dask (ordonnanceur et deux travailleurs
+dans leurs propres processus) avec un vrai serveur PostgreSQL : mêmes notes, mêmes retours. Un
+travailleur tué (SIGKILL) en pleine correction ne change rien. Un ordonnanceur ou un serveur
+PostgreSQL injoignable est signalé en français avant que rien ne soit écrit.
+"""
+
+import contextlib
+import fcntl
+import json
+import os
+import pathlib
+import re
+import signal
+import threading
+import time
+
+import nbformat
+import psutil
+import pytest
+from bs4 import BeautifulSoup
+from nbgrader.api import Gradebook
+
+import test_variantes_00_prise_en_main as v00
+from autograder import pipeline, sandbox
+from autograder.cluster import DaskWorkers, check_database
+from autograder.workers import LocalWorkers
+from dask_cluster import dask_cluster  # noqa: F401 (fixture)
+from notebook_text import correct_submission, nbgrader_meta, read
+from paths import course_copy, release_notebook
+from postgres import postgres_server  # noqa: F401 (fixture)
+
+ASSIGNMENT = "00_prise_en_main"
+REFUSED = "tcp://127.0.0.1:9"  # port « discard » : personne n'y écoute
+
+
+def faulty_submission():
+    nb = correct_submission(ASSIGNMENT)
+    for cell in nb.cells:
+        if nbgrader_meta(cell).get("grade_id") == "normaliser":
+            cell.source = v00.WRONG["division par 256"]
+    return nb
+
+
+def make_class(folder):
+    """Un cours jetable et le dossier de ses copies (``<étudiant>_<devoir>.ipynb``)."""
+    folder = pathlib.Path(folder)
+    (folder / "cours").mkdir()
+    root = course_copy(folder / "cours", [ASSIGNMENT])
+    copies = folder / "copies"
+    copies.mkdir()
+    for student, nb in {"juste": correct_submission(ASSIGNMENT), "vide": read(release_notebook(ASSIGNMENT)),
+                        "fautive": faulty_submission()}.items():
+        nbformat.write(nb, copies / f"{student}_{ASSIGNMENT}.ipynb")
+    return root, copies
+
+
+def options_for(root, base=None):
+    return pipeline.Options(root=root, base=base, output=root.parent / "rapports", progress=False,
+                            limits=sandbox.Limits(cell_timeout=60))
+
+
+def visible_text(html):
+    return re.sub(r"\s+", " ", BeautifulSoup(html, "html.parser").get_text()).strip()
+
+
+def outcome(options):
+    """Ce qui doit être identique d'une correction à l'autre : le tableau des notes et le texte
+    des retours de chaque étudiant."""
+    root = pathlib.Path(options.root)
+    grades = (options.output / ASSIGNMENT / f"notes_{ASSIGNMENT}.csv").read_text(encoding="utf-8")
+    feedback = {page.parts[-3]: visible_text(page.read_text(encoding="utf-8"))
+                for page in sorted((root / "feedback").glob(f"*/{ASSIGNMENT}/{ASSIGNMENT}.html"))}
+    return {"notes": grades, "retours": feedback}
+
+
+def grade(folder, backend, base=None):
+    root, copies = make_class(folder)
+    options = options_for(root, base)
+    pipeline.grade_class(ASSIGNMENT, copies, options, backend=backend, say=lambda *_: None)
+    return outcome(options)
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory):
+    """La correction de référence (processus locaux, SQLite), faite une seule fois par session,
+    même quand pytest-xdist répartit ces tests sur plusieurs processus."""
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent
+    saved = shared / f"reference_{ASSIGNMENT}.json"
+    with open(shared / f"reference_{ASSIGNMENT}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not saved.exists():
+            result = grade(tmp_path_factory.mktemp("reference"), LocalWorkers(2))
+            saved.write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
+    result = json.loads(saved.read_text(encoding="utf-8"))
+    assert set(result["retours"]) == {"juste", "vide", "fautive"}, result
+    assert [line.split(",")[:4] for line in result["notes"].splitlines()[1:]] == [
+        ["fautive", "", "0", "0"], ["juste", "", "2", "2"], ["vide", "", "0", "0"]], result["notes"]
+    return result
+
+
+def test_unreachable_scheduler_stops_before_any_write(tmp_path):
+    root, copies = make_class(tmp_path)
+    options = options_for(root)
+    started = time.monotonic()
+    with pytest.raises(RuntimeError, match="Ordonnanceur Dask injoignable à tcp://127.0.0.1:9") as error:
+        pipeline.grade_class(ASSIGNMENT, copies, options, backend=DaskWorkers(REFUSED, timeout="2s"))
+    assert "dask scheduler" in str(error.value) and "dask worker" in str(error.value)
+    assert time.monotonic() - started < 30
+    assert not (root / "gradebook.db").exists() and not options.output.exists()
+
+
+def test_refused_database_is_reported_in_french():
+    with pytest.raises(RuntimeError, match=r"^Base de notes injoignable : postgresql\+psycopg://x@127.0.0.1:9/notes"):
+        check_database("postgresql+psycopg://x@127.0.0.1:9/notes")
+    with pytest.raises(RuntimeError, match="Base de notes injoignable"):
+        check_database("postgresql://x@127.0.0.1:9/notes")  # pilote psycopg 3 choisi pour l'URL courte
+    assert check_database("sqlite:///gradebook.db") == "sqlite:///gradebook.db"
+
+
+def test_dask_and_postgres_grade_like_local_workers(reference, dask_cluster, postgres_server, tmp_path):  # noqa: F811
+    address, _ = dask_cluster
+    url = check_database(postgres_server.url)
+    with DaskWorkers(address) as backend:
+        assert backend.describe() == f"grappe Dask {address}, 2 travailleurs"
+        result = grade(tmp_path, backend, base=url)
+    assert result["notes"] == reference["notes"]
+    assert result["retours"] == reference["retours"]
+    with Gradebook(url) as gradebook:  # les notes sont bien dans PostgreSQL
+        totals = {s.student.id: s.score for s in gradebook.assignment_submissions(ASSIGNMENT)}
+    assert totals == {"juste": 2, "vide": 0, "fautive": 0}
+
+
+class Killer(threading.Thread):
+    """Tue (SIGKILL) le premier travailleur Dask dont le noyau d'une copie a démarré."""
+
+    def __init__(self, address):
+        super().__init__(daemon=True)
+        self.address, self.killed, self.stop = address, None, threading.Event()
+
+    def run(self):
+        import distributed  # noqa: PLC0415
+
+        with distributed.Client(self.address, timeout="30s", set_as_default=False) as client:
+            pids = client.run(os.getpid)
+            while not self.stop.is_set() and self.killed is None:
+                for worker, keys in client.processing().items():
+                    if keys and worker in pids and self._kernel_running(pids[worker]):
+                        os.kill(pids[worker], signal.SIGKILL)
+                        self.killed = (worker, pids[worker], list(keys))
+                        return
+                time.sleep(0.1)
+
+    @staticmethod
+    def _kernel_running(pid):
+        with contextlib.suppress(psutil.Error):
+            return any("ipykernel" in " ".join(child.cmdline())
+                       for child in psutil.Process(pid).children(recursive=True))
+        return False
+
+
+def test_killed_worker_changes_nothing(reference, dask_cluster, postgres_server, tmp_path):  # noqa: F811
+    address, _ = dask_cluster
+    url = postgres_server.create_database("notes_panne")
+    killer = Killer(address)
+    with DaskWorkers(address) as backend:
+        killer.start()
+        try:
+            result = grade(tmp_path, backend, base=url)
+        finally:
+            killer.stop.set()
+            killer.join(30)
+    assert killer.killed, "aucun travailleur tué : le test n'a rien vérifié"
+    assert "erreur du correcteur" not in result["notes"], result["notes"]
+    assert result["notes"] == reference["notes"]
+    assert result["retours"] == reference["retours"]
