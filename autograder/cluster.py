@@ -20,17 +20,17 @@ refuse de démarrer, sauf en isolement minimal). Puis :
        cd /chemin/du/cours && source .venv/bin/activate
        dask scheduler
 
-2. sur chaque machine de calcul, **depuis la racine du cours** (pour que le paquet ``autograder``
-   s'importe ; sinon ``PYTHONPATH=/chemin/du/cours``), un processus par copie corrigée en
-   parallèle, chacun sur un seul fil ::
+2. sur chaque machine de calcul, depuis la racine du cours, un processus par copie corrigée en
+   parallèle, chacun sur un seul fil ; ``PYTHONPATH`` doit contenir la racine du cours pour que
+   le paquet ``autograder`` s'importe dans les travailleurs (le script ``dask`` ne regarde pas
+   le dossier courant) ::
 
        cd /chemin/du/cours && source .venv/bin/activate
-       dask worker tcp://ORDONNANCEUR:8786 --nworkers 4 --nthreads 1
+       PYTHONPATH="$PWD" dask worker tcp://ORDONNANCEUR:8786 --nworkers 4 --nthreads 1
 
    (``--nworkers`` : au plus le nombre de cœurs, et assez de mémoire pour autant de copies :
-   4 Gio chacune par défaut). Un travailleur lancé ailleurs que dans la racine du cours peut
-   aussi recevoir ``--preload /chemin/du/cours/autograder/cluster.py``, qui met la racine du cours
-   dans son ``sys.path`` (voir ``dask_setup``) ;
+   4 Gio chacune par défaut). Un travailleur qui ne trouve pas ``autograder``, ou dont
+   bubblewrap ne marche pas, est signalé avant toute correction ;
 
 3. sur votre machine, à la racine du cours ::
 
@@ -41,15 +41,14 @@ Un travailleur qui meurt en pleine correction (machine arrêtée, mémoire) n'ar
 relance sa copie sur un autre travailleur (trois fois au plus) ; une copie qui échoue encore est
 signalée comme « erreur du correcteur » et sera refaite à la prochaine commande.
 
-``check_database`` vérifie, avant toute chose, que le carnet de notes répond.
+Le carnet de notes (``--base``) n'est ouvert que par votre machine : un serveur PostgreSQL que
+vous seul joignez suffit (``postgresql://utilisateur@serveur/base`` : le pilote psycopg 3 du cours
+est choisi par ``database_url``). ``check_database`` vérifie, avant toute chose, qu'il répond.
 """
 
 import contextlib
-import pathlib
 import sys
 import uuid
-
-from .workers import grade_task
 
 
 def _probe_worker():
@@ -61,14 +60,6 @@ def _probe_worker():
     except Exception as error:  # noqa: BLE001
         return f"{type(error).__name__}: {error}", None
     return None, sandbox.bwrap_problem()
-
-
-def dask_setup(worker=None):  # noqa: ARG001 (signature imposée par ``dask worker --preload``)
-    """``dask worker --preload /chemin/du/cours/autograder/cluster.py`` : rend ``autograder``
-    importable même si le travailleur n'est pas lancé depuis la racine du cours."""
-    root = str(pathlib.Path(__file__).resolve().parent.parent)
-    if root not in sys.path:
-        sys.path.insert(0, root)
 
 
 class DaskWorkers:
@@ -87,11 +78,12 @@ class DaskWorkers:
         try:
             self.client = distributed.Client(address, timeout=timeout, set_as_default=False)
         except (OSError, TimeoutError, ValueError) as error:
-            reason = f"adresse refusée : {error}" if isinstance(error, ValueError) else f"pas de réponse en {timeout}"
+            reason = (f"adresse refusée : {error}" if isinstance(error, ValueError)
+                      else f"pas de réponse en {timeout}")
             raise RuntimeError(
                 f"Ordonnanceur Dask injoignable à {address} ({reason}) : démarrez `dask scheduler` "
-                f"sur la machine de l'ordonnanceur et `dask worker {address} --nthreads 1` depuis la "
-                "racine du cours sur chaque machine de calcul, puis relancez."
+                f"sur la machine de l'ordonnanceur et `PYTHONPATH=/chemin/du/cours dask worker {address} "
+                "--nthreads 1` sur chaque machine de calcul, puis relancez."
             ) from None
         try:
             self._check_workers(require_bwrap)
@@ -121,8 +113,9 @@ class DaskWorkers:
                 no_bwrap.append(f"{worker} ({bwrap})")
         if missing:
             raise RuntimeError(
-                "Travailleur(s) Dask sans le correcteur : " + " ; ".join(missing) + ". Lancez "
-                "`dask worker` depuis la racine du cours (ou avec PYTHONPATH=/chemin/du/cours)."
+                "Travailleur(s) Dask sans le correcteur : " + " ; ".join(missing) + ". Lancez-les "
+                "avec la racine du cours dans PYTHONPATH : `cd /chemin/du/cours && "
+                "PYTHONPATH=\"$PWD\" dask worker …`."
             )
         if no_bwrap:
             raise RuntimeError(
@@ -145,6 +138,8 @@ class DaskWorkers:
         """Une tâche Dask par copie ; produit les résultats dans l'ordre où ils arrivent."""
         import distributed  # noqa: PLC0415
 
+        from .workers import grade_task  # noqa: PLC0415
+
         if not tasks:
             return
         batch = uuid.uuid4().hex[:8]
@@ -158,7 +153,7 @@ class DaskWorkers:
                 task = futures.pop(future)
                 try:
                     result = future.result()
-                except Exception as error:  # noqa: BLE001 (travailleur perdu trop souvent : la copie sera refaite)
+                except Exception as error:  # noqa: BLE001 (travailleurs perdus : copie à refaire)
                     result = {**task.key(), "error": f"tâche Dask échouée ({type(error).__name__}: "
                                                      f"{str(error)[:300]})"}
                 future.release()
@@ -213,8 +208,8 @@ def check_database(url):
     except sqlalchemy.exc.SQLAlchemyError as error:
         reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0][:300]
         raise RuntimeError(
-            f"Base de notes injoignable : {shown} (réponse : {reason}). Vérifiez que PostgreSQL est démarré, "
-            "qu'il écoute à cette adresse et que la base existe (createdb), puis relancez."
+            f"Base de notes injoignable : {shown} (réponse : {reason}). Vérifiez que PostgreSQL est "
+            "démarré, qu'il écoute à cette adresse et que la base existe (createdb), puis relancez."
         ) from None
     finally:
         engine.dispose()

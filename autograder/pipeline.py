@@ -201,9 +201,9 @@ def self_assess(notebook, course_root, options=Options(), say=print):
         record.ensure_assignment(db_url, assignment, course)
         prepared = record.prepare(db_url, assignment, "moi", notebook.read_bytes())
         graded = grade_notebook(prepared, options.limits, sandbox.mode)
+        order = source_grade_ids(course, assignment, graded_only=True)
     feedback = notebook.with_name(f"{assignment}_retour.html")
     feedback.write_text(graded.feedback_html, encoding="utf-8")
-    order = list(graded.grades)
     per_function = {}
     for function, tests in functions_of(order).items():
         per_function[function] = (sum(graded.grades[t][0] for t in tests), sum(graded.grades[t][1] for t in tests))

@@ -63,8 +63,15 @@ def options_for(root, base=None):
                             limits=sandbox.Limits(cell_timeout=60))
 
 
+# En-tête des journaux C++ de TensorFlow (« E0000 00:00:1795457767.503588       2 cuda_platform.cc… ») :
+# l'heure et le fil changent à chaque exécution.
+TF_LOG_HEADER = re.compile(r"\b([EWIF])\d{4} \d\d:\d\d:\d+\.\d+\s+\d+ ")
+
+
 def visible_text(html):
-    return re.sub(r"\s+", " ", BeautifulSoup(html, "html.parser").get_text()).strip()
+    """Le texte d'une page de retour, blancs normalisés, sans l'horodatage des journaux de TensorFlow."""
+    text = re.sub(r"\s+", " ", BeautifulSoup(html, "html.parser").get_text()).strip()
+    return TF_LOG_HEADER.sub(r"\1 ", text)
 
 
 def outcome(options):

@@ -1,0 +1,99 @@
+"""Banc d'essai du correcteur de classe : secondes pour corriger N copies justes de tous les devoirs.
+
+Pour chaque nombre de copies (``--copies``) et de travailleurs (``--travailleurs``), un cours
+jetable reçoit N étudiants ayant rendu une copie juste de chaque devoir de ``source/`` (format
+``submitted/``), puis on chronomètre ``python -m autograder corriger tous copies`` (avec le bac à
+sable, et sans si ``--sans-isolement``) et, si ``--nbgrader``, ``nbgrader autograde`` de chaque
+devoir, l'un après l'autre, sur les mêmes copies. Le carnet est rempli avant le chronomètre
+(``nbgrader generate_assignment``), comme dans un cours en cours de semestre.
+
+Ce n'est pas un test : les chiffres dépendent de la machine. Exemple (environnement actif) ::
+
+    python benchmarks/correction_classe.py --copies 1 8 --travailleurs 1 2 --nbgrader --sans-isolement
+"""
+
+import argparse
+import json
+import pathlib
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+from notebook_text import correct_submission  # noqa: E402
+from paths import assignments, course_copy, environment  # noqa: E402
+
+import nbformat  # noqa: E402
+
+
+def build_course(folder, copies):
+    course = course_copy(folder)
+    for assignment in assignments():
+        subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", assignment, "--force"],
+                       cwd=course, env=environment(), check=True, capture_output=True)
+        nb = correct_submission(assignment)
+        for index in range(copies):
+            path = course / "copies" / f"etudiant{index:03d}" / assignment / f"{assignment}.ipynb"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            nbformat.write(nb, path)
+    return course
+
+
+def timed(command, course):
+    start = time.perf_counter()
+    result = subprocess.run(command, cwd=course, env=environment(), capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    if result.returncode != 0:
+        raise RuntimeError(f"{' '.join(command)} : {result.stdout[-1500:]}{result.stderr[-1500:]}")
+    return seconds
+
+
+def ours(copies, workers, isolation):
+    with tempfile.TemporaryDirectory() as folder:
+        course = build_course(pathlib.Path(folder), copies)
+        seconds = timed([sys.executable, "-m", "autograder", "corriger", "tous", "copies", "--travailleurs",
+                         str(workers), "--sans-barre", "--isolement", isolation], course)
+        states = [json.loads(p.read_text()) for p in course.glob("autograded/*/*/correction.json")]
+        assert len(states) == copies * len(assignments()), "copies manquantes"
+        peak = max(state["peak_memory"] for state in states)
+        return seconds, peak
+
+
+def plain_nbgrader(copies):
+    with tempfile.TemporaryDirectory() as folder:
+        course = build_course(pathlib.Path(folder), copies)
+        shutil.move(course / "copies", course / "submitted")
+        return sum(timed([sys.executable, "-m", "nbgrader", "autograde", assignment], course)
+                   for assignment in assignments())
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--copies", type=int, nargs="+", default=[1, 8, 32])
+    parser.add_argument("--travailleurs", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--nbgrader", action="store_true", help="mesure aussi nbgrader autograde en série")
+    parser.add_argument("--sans-isolement", action="store_true", help="mesure aussi sans bac à sable")
+    args = parser.parse_args()
+    print(f"Devoirs : {', '.join(assignments())}")
+    print("| copies | configuration | secondes | notebooks/min | mémoire max d’un noyau |")
+    print("|---|---|---|---|---|")
+    for copies in args.copies:
+        notebooks = copies * len(assignments())
+        runs = [(f"{w} travailleur(s), bac à sable", w, "bwrap") for w in args.travailleurs]
+        if args.sans_isolement:
+            runs += [(f"{w} travailleur(s), sans bac à sable", w, "minimal") for w in args.travailleurs]
+        for label, workers, isolation in runs:
+            seconds, peak = ours(copies, workers, isolation)
+            print(f"| {copies} | {label} | {seconds:.1f} | {60 * notebooks / seconds:.1f} | "
+                  f"{peak / 2**20:.0f} Mio |", flush=True)
+        if args.nbgrader:
+            seconds = plain_nbgrader(copies)
+            print(f"| {copies} | nbgrader autograde en série | {seconds:.1f} | {60 * notebooks / seconds:.1f} | — |",
+                  flush=True)
+
+
+if __name__ == "__main__":
+    main()
