@@ -24,6 +24,9 @@ def parser():
                        help="copies corrigées en parallèle (défaut : nombre de cœurs, %(default)s)")
     grade.add_argument("--base", default=None, metavar="BASE", help=(
         "carnet de notes : fichier SQLite (défaut : gradebook.db à la racine) ou URL postgresql://…"))
+    grade.add_argument("--dask", default=None, metavar="ADRESSE", help=(
+        "corrige sur une grappe Dask (ex. tcp://serveur:8786) au lieu des processus locaux ; voir "
+        "le README pour lancer l'ordonnanceur et les travailleurs"))
     grade.add_argument("--sortie", type=pathlib.Path, default=None, metavar="DOSSIER",
                        help="dossier des rapports, un sous-dossier par devoir (défaut : rapports/)")
     grade.add_argument("--sans-barre", action="store_true", help="pas de barre de progression")
@@ -55,10 +58,18 @@ def main(argv=None):
         if args.command == "corriger":
             if not args.copies.exists():
                 sys.exit(f"Copies introuvables : {args.copies}")
-            options = pipeline.Options(root=root, base=args.base, workers=args.travailleurs,
+            from .cluster import DaskWorkers, check_database  # noqa: PLC0415
+
+            base = check_database(args.base)  # avant tout : base injoignable -> rien d'écrit
+            backend = DaskWorkers(args.dask, require_bwrap=args.isolement != "minimal") if args.dask else None
+            options = pipeline.Options(root=root, base=base, workers=args.travailleurs,
                                        isolation=args.isolement, limits=limits, output=args.sortie,
                                        progress=not args.sans_barre)
-            pipeline.grade_class(args.devoir, args.copies, options)
+            try:
+                pipeline.grade_class(args.devoir, args.copies, options, backend=backend)
+            finally:
+                if backend is not None:
+                    backend.close()
         else:
             if not args.notebook.is_file():
                 sys.exit(f"Notebook introuvable : {args.notebook}")

@@ -20,13 +20,11 @@ refuse de démarrer, sauf en isolement minimal). Puis :
        cd /chemin/du/cours && source .venv/bin/activate
        dask scheduler
 
-2. sur chaque machine de calcul, depuis la racine du cours, un processus par copie corrigée en
-   parallèle, chacun sur un seul fil ; ``PYTHONPATH`` doit contenir la racine du cours pour que
-   le paquet ``autograder`` s'importe dans les travailleurs (le script ``dask`` ne regarde pas
-   le dossier courant) ::
+2. sur chaque machine de calcul, un processus par copie corrigée en parallèle, chacun sur un
+   seul fil (le paquet ``autograder`` est installé dans ``.venv`` avec le cours) ::
 
-       cd /chemin/du/cours && source .venv/bin/activate
-       PYTHONPATH="$PWD" dask worker tcp://ORDONNANCEUR:8786 --nworkers 4 --nthreads 1
+       source /chemin/du/cours/.venv/bin/activate
+       dask worker tcp://ORDONNANCEUR:8786 --nworkers 4 --nthreads 1
 
    (``--nworkers`` : au plus le nombre de cœurs, et assez de mémoire pour autant de copies :
    4 Gio chacune par défaut). Un travailleur qui ne trouve pas ``autograder``, ou dont
@@ -82,8 +80,8 @@ class DaskWorkers:
                       else f"pas de réponse en {timeout}")
             raise RuntimeError(
                 f"Ordonnanceur Dask injoignable à {address} ({reason}) : démarrez `dask scheduler` "
-                f"sur la machine de l'ordonnanceur et `PYTHONPATH=/chemin/du/cours dask worker {address} "
-                "--nthreads 1` sur chaque machine de calcul, puis relancez."
+                f"sur la machine de l'ordonnanceur et `dask worker {address} --nthreads 1` (environnement du "
+                "cours actif) sur chaque machine de calcul, puis relancez."
             ) from None
         try:
             self._check_workers(require_bwrap)
@@ -114,8 +112,8 @@ class DaskWorkers:
         if missing:
             raise RuntimeError(
                 "Travailleur(s) Dask sans le correcteur : " + " ; ".join(missing) + ". Lancez-les "
-                "avec la racine du cours dans PYTHONPATH : `cd /chemin/du/cours && "
-                "PYTHONPATH=\"$PWD\" dask worker …`."
+                "dans l'environnement du cours (`source /chemin/du/cours/.venv/bin/activate && "
+                "dask worker …`, paquet installé par scripts/installer.sh)."
             )
         if no_bwrap:
             raise RuntimeError(

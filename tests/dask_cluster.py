@@ -3,9 +3,8 @@ ses propres processus (comme sur une vraie grappe, rien n'est partagé avec le p
 
 ``dask_cluster`` (fixture, une par module) lance ``python -m distributed.cli.dask_scheduler`` sur
 127.0.0.1 (port libre, adresse lue dans le fichier ``--scheduler-file``), puis deux
-``python -m distributed.cli.dask_worker ADRESSE --nworkers 1 --nthreads 1`` depuis la racine du
-dépôt (PYTHONPATH compris : ``autograder`` s'y importe, comme le demande le module
-``autograder.cluster`` à l'enseignant) ; attend que les deux travailleurs soient connectés ; donne
+``python -m distributed.cli.dask_worker ADRESSE --nworkers 1 --nthreads 1`` dans l'environnement
+du cours (``autograder`` y est installé, comme le demande ``autograder.cluster`` à l'enseignant) ; attend que les deux travailleurs soient connectés ; donne
 ``(adresse, processus des travailleurs)`` ; tue tout à la fin (chaque processus lancé est chef de
 son groupe : le groupe entier part, nounou, travailleur et noyaux compris).
 """
@@ -68,7 +67,7 @@ def dask_cluster():
     import distributed  # noqa: PLC0415
 
     folder = pathlib.Path(tempfile.mkdtemp(prefix="grappe-dask-"))
-    env = environment(PYTHONPATH=str(ROOT))
+    env = environment()
     processes = []
     try:
         scheduler_file = folder / "ordonnanceur.json"
@@ -89,7 +88,8 @@ def dask_cluster():
             try:
                 client.wait_for_workers(WORKERS, timeout=120)
             except TimeoutError:
-                raise RuntimeError(f"les travailleurs Dask ne se sont pas connectés :\n{_logs(folder)}") from None
+                raise RuntimeError(
+                    f"les travailleurs Dask ne se sont pas connectés :\n{_logs(folder)}") from None
         yield address, workers
     finally:
         for process in reversed(processes):

@@ -9,12 +9,16 @@ PostgreSQL injoignable est signalé en français avant que rien ne soit écrit.
 """
 
 import contextlib
+import csv
 import fcntl
+import io
 import json
 import os
 import pathlib
 import re
 import signal
+import subprocess
+import sys
 import threading
 import time
 
@@ -30,7 +34,7 @@ from autograder.cluster import DaskWorkers, check_database
 from autograder.workers import LocalWorkers
 from dask_cluster import dask_cluster  # noqa: F401 (fixture)
 from notebook_text import correct_submission, nbgrader_meta, read
-from paths import course_copy, release_notebook
+from paths import course_copy, environment, release_notebook
 from postgres import postgres_server  # noqa: F401 (fixture)
 
 ASSIGNMENT = "00_prise_en_main"
@@ -105,9 +109,12 @@ def reference(tmp_path_factory):
             result = grade(tmp_path_factory.mktemp("reference"), LocalWorkers(2))
             saved.write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
     result = json.loads(saved.read_text(encoding="utf-8"))
-    assert set(result["retours"]) == {"juste", "vide", "fautive"}, result
-    assert [line.split(",")[:4] for line in result["notes"].splitlines()[1:]] == [
-        ["fautive", "", "0", "0"], ["juste", "", "2", "2"], ["vide", "", "0", "0"]], result["notes"]
+    rows = {row["etudiant"]: row for row in csv.DictReader(io.StringIO(result["notes"]))}
+    assert set(rows) == set(result["retours"]) == {"juste", "vide", "fautive"}, result
+    assert all(row["statut"].startswith("notée") for row in rows.values()), result["notes"]
+    assert rows["juste"]["total"] == rows["juste"]["total_max"] != "0", result["notes"]
+    assert float(rows["vide"]["total"]) == 0, result["notes"]
+    assert float(rows["fautive"]["total"]) < float(rows["fautive"]["total_max"]), result["notes"]
     return result
 
 
@@ -123,14 +130,16 @@ def test_unreachable_scheduler_stops_before_any_write(tmp_path):
 
 
 def test_refused_database_is_reported_in_french():
-    with pytest.raises(RuntimeError, match=r"^Base de notes injoignable : postgresql\+psycopg://x@127.0.0.1:9/notes"):
-        check_database("postgresql+psycopg://x@127.0.0.1:9/notes")
+    refused = "postgresql+psycopg://x@127.0.0.1:9/notes"
+    with pytest.raises(RuntimeError, match=f"^Base de notes injoignable : {re.escape(refused)}"):
+        check_database(refused)
     with pytest.raises(RuntimeError, match="Base de notes injoignable"):
         check_database("postgresql://x@127.0.0.1:9/notes")  # pilote psycopg 3 choisi pour l'URL courte
     assert check_database("sqlite:///gradebook.db") == "sqlite:///gradebook.db"
 
 
-def test_dask_and_postgres_grade_like_local_workers(reference, dask_cluster, postgres_server, tmp_path):  # noqa: F811
+def test_dask_and_postgres_grade_like_local_workers(
+        reference, dask_cluster, postgres_server, tmp_path):  # noqa: F811 (fixtures importées)
     address, _ = dask_cluster
     url = check_database(postgres_server.url)
     with DaskWorkers(address) as backend:
@@ -140,7 +149,9 @@ def test_dask_and_postgres_grade_like_local_workers(reference, dask_cluster, pos
     assert result["retours"] == reference["retours"]
     with Gradebook(url) as gradebook:  # les notes sont bien dans PostgreSQL
         totals = {s.student.id: s.score for s in gradebook.assignment_submissions(ASSIGNMENT)}
-    assert totals == {"juste": 2, "vide": 0, "fautive": 0}
+    expected = {row["etudiant"]: float(row["total"])
+                for row in csv.DictReader(io.StringIO(reference["notes"]))}
+    assert totals == expected
 
 
 class Killer(threading.Thread):
@@ -148,9 +159,15 @@ class Killer(threading.Thread):
 
     def __init__(self, address):
         super().__init__(daemon=True)
-        self.address, self.killed, self.stop = address, None, threading.Event()
+        self.address, self.killed, self.error, self.stop = address, None, None, threading.Event()
 
     def run(self):
+        try:
+            self._watch_and_kill()
+        except Exception as error:  # noqa: BLE001 (rapporté par le test)
+            self.error = error
+
+    def _watch_and_kill(self):
         import distributed  # noqa: PLC0415
 
         with distributed.Client(self.address, timeout="30s", set_as_default=False) as client:
@@ -171,7 +188,8 @@ class Killer(threading.Thread):
         return False
 
 
-def test_killed_worker_changes_nothing(reference, dask_cluster, postgres_server, tmp_path):  # noqa: F811
+def test_killed_worker_changes_nothing(
+        reference, dask_cluster, postgres_server, tmp_path):  # noqa: F811 (fixtures importées)
     address, _ = dask_cluster
     url = postgres_server.create_database("notes_panne")
     killer = Killer(address)
@@ -182,7 +200,24 @@ def test_killed_worker_changes_nothing(reference, dask_cluster, postgres_server,
         finally:
             killer.stop.set()
             killer.join(30)
-    assert killer.killed, "aucun travailleur tué : le test n'a rien vérifié"
+    assert killer.killed, f"aucun travailleur tué : le test n'a rien vérifié ({killer.error!r})"
     assert "erreur du correcteur" not in result["notes"], result["notes"]
     assert result["notes"] == reference["notes"]
     assert result["retours"] == reference["retours"]
+
+
+@pytest.mark.parametrize("option", [["--dask", "tcp://127.0.0.1:9"], ["--base", "postgresql://x@127.0.0.1:9/notes"]])
+def test_command_refuses_to_start_without_its_cluster_or_database(tmp_path, option):
+    """``corriger`` s'arrête en français, avant d'écrire quoi que ce soit, si l'ordonnanceur ou la
+    base ne répondent pas."""
+    course = course_copy(tmp_path, ["00_prise_en_main"])
+    copies = tmp_path / "copies"
+    copies.mkdir()
+    nbformat.write(correct_submission("00_prise_en_main"), copies / "ana_00_prise_en_main.ipynb")
+    result = subprocess.run(
+        [sys.executable, "-m", "autograder", "corriger", "00_prise_en_main", str(copies), *option],
+        cwd=course, env=environment(), capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 1
+    assert re.search(r"Erreur : (Ordonnanceur Dask injoignable|Base de notes injoignable)", result.stderr)
+    assert not (course / "gradebook.db").exists() and not (course / "rapports").exists()
