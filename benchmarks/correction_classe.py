@@ -29,10 +29,13 @@ from paths import assignments, course_copy, environment  # noqa: E402
 import nbformat  # noqa: E402
 
 
-def build_course(folder, copies):
+def build_course(folder, copies, base=None):
+    """Un cours jetable, son carnet rempli (``base`` : URL du carnet, défaut gradebook.db), et
+    ``copies`` étudiants ayant rendu une copie juste de chaque devoir dans ``copies/``."""
     course = course_copy(folder)
     for assignment in assignments():
-        subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", assignment, "--force"],
+        subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", assignment, "--force",
+                        *([f"--db={base}"] if base else [])],
                        cwd=course, env=environment(), check=True, capture_output=True)
         nb = correct_submission(assignment)
         for index in range(copies):

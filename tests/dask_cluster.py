@@ -62,9 +62,12 @@ def _scheduler_address(path, scheduler, folder, timeout=60):
     raise RuntimeError(f"l'ordonnanceur Dask n'a pas démarré :\n{_logs(folder)}")
 
 
-@pytest.fixture(scope="module")
-def dask_cluster():
+@contextlib.contextmanager
+def local_cluster(count=None):
+    """Un ordonnanceur et ``count`` travailleurs (défaut : ``WORKERS``) ; donne ``(adresse, travailleurs)``."""
     import distributed  # noqa: PLC0415
+
+    count = count or WORKERS
 
     folder = pathlib.Path(tempfile.mkdtemp(prefix="grappe-dask-"))
     env = environment()
@@ -77,7 +80,7 @@ def dask_cluster():
         processes.append(scheduler)
         address = _scheduler_address(scheduler_file, scheduler, folder)
         workers = []
-        for number in range(WORKERS):
+        for number in range(count):
             with open(folder / f"travailleur{number}.log", "w") as log:
                 workers.append(_start(
                     ["distributed.cli.dask_worker", address, "--nworkers", "1", "--nthreads", "1",
@@ -86,7 +89,7 @@ def dask_cluster():
         processes += workers
         with distributed.Client(address, timeout="30s", set_as_default=False) as client:
             try:
-                client.wait_for_workers(WORKERS, timeout=120)
+                client.wait_for_workers(count, timeout=120)
             except TimeoutError:
                 raise RuntimeError(
                     f"les travailleurs Dask ne se sont pas connectés :\n{_logs(folder)}") from None
@@ -95,3 +98,9 @@ def dask_cluster():
         for process in reversed(processes):
             _stop(process)
         shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def dask_cluster():
+    with local_cluster() as cluster:
+        yield cluster
