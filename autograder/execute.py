@@ -61,6 +61,7 @@ ALWAYS_WATCHED = (
     "builtins.isinstance", "builtins.abs", "builtins.all", "builtins.any", "builtins.len",
     "builtins.float", "builtins.round", "builtins.sum", "builtins.max", "builtins.min",
     "builtins.tuple", "builtins.print", "builtins.AssertionError", "builtins.Exception",
+    "builtins.__import__", "builtins.exec", "builtins.getattr",
 )
 DOTTED = re.compile(r"\b(np|numpy|tf|tensorflow|keras)((?:\.[A-Za-z_]\w*)+)")
 
@@ -94,6 +95,20 @@ resultat["IPython.showtraceback"] = _empreinte(shell.showtraceback)
 resultat["IPython._showtraceback"] = _empreinte(shell._showtraceback)
 resultat["IPython.custom_exceptions"] = repr(shell.custom_exceptions)
 resultat["sys.excepthook"] = _empreinte(sys.excepthook)
+resultat["sys.settrace"] = _empreinte(sys.gettrace())
+resultat["sys.setprofile"] = _empreinte(sys.getprofile())
+# Crochets d'IPython ajoutés par l'étudiant : ceux dont le code n'est pas dans l'installation
+# Python, l'environnement ou le paquet course (IPython, ipykernel, matplotlib, ipympl y sont) ;
+# ils pourraient remplacer une fonction le temps d'une cellule de test.
+_sures = tuple({sys.prefix, sys.base_prefix, sys.exec_prefix, __import__("os").path.dirname(
+    getattr(sys.modules.get("course"), "__file__", None) or "/nulle/part")})
+def _etranger(rappel):
+    code = getattr(getattr(rappel, "__func__", rappel), "__code__", None)
+    return code is None or not code.co_filename.startswith(_sures)
+resultat["IPython.events"] = repr(sorted(
+    f"{evenement}:{getattr(rappel, '__qualname__', type(rappel).__name__)}"
+    for evenement in ("pre_execute", "pre_run_cell", "post_execute", "post_run_cell")
+    for rappel in shell.events.callbacks.get(evenement, []) if _etranger(rappel)))
 resultat = json.dumps(resultat, sort_keys=True)
 '''
 
@@ -276,61 +291,70 @@ def grade_notebook(notebook_json, limits=Limits(), sandbox_mode="bwrap"):
 
 
 def _run(nb, sandbox, shared, limits):
-    events, tampering = [], None
+    """Démarre le noyau isolé, exécute ``nb`` ; renvoie (évènements, falsification, mémoire max)."""
     km = SandboxKernelManager(sandbox, shared)
     client = GradingExecute(limits)
     NotebookClient.__init__(client, nb, km)  # comme ExecutePreprocessor.preprocess
     client.reset_execution_trackers()
-    deadline = time.monotonic() + limits.notebook_timeout
-    client.timeout_func = lambda cell: max(1, int(min(limits.cell_timeout, deadline - time.monotonic())))
-    expression = fingerprint_expression(watched_names(nb))
-    modules = sorted({name.split(".")[0] for name in watched_names(nb)} - {"builtins"})
-    watch = None
     with client.setup_kernel():
         watch = MemoryWatch(km.provisioner.process.pid, limits.memory)
         watch.start()
-        info = client.wait_for_reply(client.kc.kernel_info())
-        nb.metadata["language_info"] = info["content"]["language_info"]
-        client.silent(f"[__import__(m) for m in {modules!r}]", timeout=limits.cell_timeout)
-        reference = client.silent(expression)
-        stopped_at = None
-        for index, cell in enumerate(nb.cells):
-            if cell.cell_type != "code":
-                continue
-            if stopped_at is not None:
-                cell.outputs = [error_output("NonExecutee", f"cellule non exécutée : {stopped_at}")]
-                continue
-            label = cell_label(cell, index)
-            try:
-                client.preprocess_cell(cell, {}, index)
-            except DeadKernelError:
-                reason = "mémoire dépassée" if watch.killed else "noyau arrêté"
-                cell.outputs.append(error_output("NoyauArrete", f"{reason} pendant cette cellule"))
-                events.append(f"{reason} (cellule {label})")
-                stopped_at = f"{reason} à la cellule {label}"
-                continue
-            except Exception as error:  # noqa: BLE001 (le correcteur ne s'arrête jamais sur une copie)
-                cell.outputs.append(error_output("ErreurCorrecteur", str(error)[:300]))
-                events += _cell_events(cell, label)
-                if client.silent("1", timeout=10) is None:
-                    events.append(f"noyau bloqué (cellule {label})")
-                    stopped_at = f"noyau bloqué à la cellule {label}"
-                continue
-            events += _cell_events(cell, label)
-            if any(o.get("ename") == "DelaiDepasse" for o in cell.outputs) and client.silent("1", timeout=10) is None:
-                events.append(f"noyau bloqué après le délai (cellule {label})")
-                stopped_at = f"noyau bloqué à la cellule {label}"
-                continue
-            if time.monotonic() >= deadline:
-                events.append(f"délai du notebook dépassé ({limits.notebook_timeout} s, cellule {label})")
-                stopped_at = f"délai du notebook dépassé à la cellule {label}"
-                continue
-            if tampering is None and reference is not None:
-                tampering = _compare(reference, client.silent(expression, timeout=10), label)
-        if reference is None:
-            tampering = "vérification des fonctions des tests impossible au démarrage du noyau"
-    watch.stop()
+        try:
+            events, tampering = _cells(client, nb, watch, limits)
+        finally:
+            watch.stop()
     return events, tampering, watch.peak
+
+
+def _cells(client, nb, watch, limits):
+    """Exécute les cellules une à une, avec les gardes ; renvoie (évènements, falsification)."""
+    events, tampering = [], None
+    deadline = time.monotonic() + limits.notebook_timeout
+    client.timeout_func = lambda cell: max(1, int(min(limits.cell_timeout, deadline - time.monotonic())))
+    names = watched_names(nb)
+    expression = fingerprint_expression(names)
+    modules = sorted({name.split(".")[0] for name in names} - {"builtins"})
+    info = client.wait_for_reply(client.kc.kernel_info())
+    nb.metadata["language_info"] = info["content"]["language_info"]
+    client.silent(f"[__import__(m) for m in {modules!r}]", timeout=limits.cell_timeout)
+    reference = client.silent(expression)
+    stopped_at = None
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        if stopped_at is not None:
+            cell.outputs = [error_output("NonExecutee", f"cellule non exécutée : {stopped_at}")]
+            continue
+        label = cell_label(cell, index)
+        try:
+            client.preprocess_cell(cell, {}, index)
+        except DeadKernelError:
+            reason = "mémoire dépassée" if watch.killed else "noyau arrêté"
+            cell.outputs.append(error_output("NoyauArrete", f"{reason} pendant cette cellule"))
+            events.append(f"{reason} (cellule {label})")
+            stopped_at = f"{reason} à la cellule {label}"
+            continue
+        except Exception as error:  # noqa: BLE001 (le correcteur ne s'arrête jamais sur une copie)
+            cell.outputs.append(error_output("ErreurCorrecteur", str(error)[:300]))
+            events += _cell_events(cell, label)
+            if client.silent("1", timeout=10) is None:
+                events.append(f"noyau bloqué (cellule {label})")
+                stopped_at = f"noyau bloqué à la cellule {label}"
+            continue
+        events += _cell_events(cell, label)
+        if any(o.get("ename") == "DelaiDepasse" for o in cell.outputs) and client.silent("1", timeout=10) is None:
+            events.append(f"noyau bloqué après le délai (cellule {label})")
+            stopped_at = f"noyau bloqué à la cellule {label}"
+            continue
+        if time.monotonic() >= deadline:
+            events.append(f"délai du notebook dépassé ({limits.notebook_timeout} s, cellule {label})")
+            stopped_at = f"délai du notebook dépassé à la cellule {label}"
+            continue
+        if tampering is None and reference is not None:
+            tampering = _compare(reference, client.silent(expression, timeout=10), label)
+    if reference is None:
+        tampering = "vérification des fonctions des tests impossible au démarrage du noyau"
+    return events, tampering
 
 
 ERROR_EVENTS = (  # (fragment du message d'erreur, évènement en français)

@@ -131,12 +131,11 @@ def check_flat(result, origin_prefix):
     assert text.startswith(f"fichier ignoré : {origin_prefix}notes.txt") and "pas un notebook" in text
 
 
-def test_flat_folder(tmp_path):
-    check_flat(collect(A, write_files(tmp_path / "copies", FLAT), EXPECTED), "copies/")
-
-
-def test_flat_zip_at_root(tmp_path):
-    check_flat(collect(A, write_zip(tmp_path / "copies.zip", FLAT), EXPECTED), "copies.zip:")
+def write_input(tmp_path, files, as_zip):
+    """``files`` écrits en ``copies/`` ou en ``copies.zip`` ; renvoie (chemin, préfixe des origines)."""
+    if as_zip:
+        return write_zip(tmp_path / "copies.zip", files), "copies.zip:"
+    return write_files(tmp_path / "copies", files), "copies/"
 
 
 def test_flat_zip_in_one_folder_ignores_macosx_and_dotfiles(tmp_path):
@@ -201,12 +200,12 @@ def check_moodle(result, prefix):
     assert "rapport.pdf" in notes and "04_vae.py" in notes
 
 
-def test_moodle_zip(tmp_path):
-    check_moodle(collect(A, write_zip(tmp_path / "copies.zip", MOODLE), EXPECTED), "copies.zip:")
-
-
-def test_moodle_extracted_folder(tmp_path):
-    check_moodle(collect(A, write_files(tmp_path / "copies", MOODLE), EXPECTED), "copies/")
+@pytest.mark.parametrize("layout", ["plat", "moodle"])
+@pytest.mark.parametrize("as_zip", [False, True], ids=["dossier", "zip"])
+def test_layout_as_folder_or_zip(tmp_path, layout, as_zip):
+    files, check = {"plat": (FLAT, check_flat), "moodle": (MOODLE, check_moodle)}[layout]
+    path, prefix = write_input(tmp_path, files, as_zip)
+    check(collect(A, path, EXPECTED), prefix)
 
 
 def test_moodle_zip_in_wrapper_folder_and_single_student(tmp_path):

@@ -26,7 +26,7 @@ import pytest
 
 import test_variantes_00_prise_en_main as v00
 from notebook_text import correct_submission, nbgrader_meta, read, secret_lines
-from paths import ROOT, course_copy, environment, nbgrader, release_notebook
+from paths import ROOT, assignments, course_copy, environment, nbgrader, release_notebook
 
 ASSIGNMENT = "00_prise_en_main"
 CELL_TIMEOUT = 30
@@ -105,6 +105,12 @@ def bad(course, port):
             WRONG, "import numpy as np\nnp.allclose = lambda *a, **k: True\n"))},
         "Olga Crochet_2017": {"t.ipynb": dumps(with_solution(
             WRONG, "get_ipython().set_custom_exc((AssertionError,), lambda *a, **k: None)\n"))},
+        "Pia Evenements_2018": {"t.ipynb": dumps(with_solution(WRONG, (
+            "import numpy as np\n_vrai = np.allclose\n"
+            "def _avant(*a):\n    np.allclose = lambda *a, **k: True\n"
+            "def _apres(*a):\n    np.allclose = _vrai\n"
+            "get_ipython().events.register('pre_run_cell', _avant)\n"
+            "get_ipython().events.register('post_run_cell', _apres)\n")))},
     }
 
 
@@ -127,6 +133,7 @@ EXPECTED_STATUS = {
     "gael_persiste_2015": r"écriture refusée hors du dossier de travail",
     "nina_triche_2016": r"^notée",
     "olga_crochet_2017": r"^notée",
+    "pia_evenements_2018": r"^notée",
 }
 HONEST = ("alice_juste_1001", "bruno_fautif_1002", "chloe_vide_1003")
 
@@ -229,7 +236,7 @@ def test_restored_test_cells_ran(graded):
         assert any(o.output_type == "error" for o in test.outputs)
 
 
-@pytest.mark.parametrize("student", ["nina_triche_2016", "olga_crochet_2017"])
+@pytest.mark.parametrize("student", ["nina_triche_2016", "olga_crochet_2017", "pia_evenements_2018"])
 def test_tampering_is_flagged_and_never_sent_to_moodle(graded, student):
     row = graded["rows"][student]
     assert "« normaliser »" in row["a_verifier"], row
@@ -244,6 +251,8 @@ def test_allclose_tampering_would_have_earned_the_marks(graded):
     assert graded["rows"]["nina_triche_2016"]["total"] == "2"
     assert "numpy.allclose" in graded["rows"]["nina_triche_2016"]["a_verifier"]
     assert "IPython.custom_exceptions" in graded["rows"]["olga_crochet_2017"]["a_verifier"]
+    assert graded["rows"]["pia_evenements_2018"]["total"] == "2"
+    assert "IPython.events" in graded["rows"]["pia_evenements_2018"]["a_verifier"]
 
 
 def test_course_files_and_host_network_untouched(graded):
@@ -343,3 +352,27 @@ def test_self_assessment_gives_the_hidden_tests_grade(tmp_path, solution, expect
     assert not [line for line in hidden if line in html]
     assert "normaliser" in html
 
+
+
+# --- Copies justes de tous les devoirs : tous les points, rien de signalé ------------------------
+
+def test_correct_copies_of_every_assignment_get_full_marks_unflagged(tmp_path):
+    """Une copie juste de chaque devoir, corrigée en une commande (``tous``, deux travailleurs,
+    bac à sable) : tous les points, aucun évènement, aucune falsification signalée (la détection
+    ne se trompe pas sur une copie juste)."""
+    course = course_copy(tmp_path, assignments())
+    for assignment in assignments():
+        path = tmp_path / "rendus" / "juste" / assignment / f"{assignment}.ipynb"
+        path.parent.mkdir(parents=True)
+        nbformat.write(correct_submission(assignment), path)
+    grade_all = subprocess.run(
+        [sys.executable, "-m", "autograder", "corriger", "tous", str(tmp_path / "rendus"),
+         "--travailleurs", "2", "--sans-barre"],
+        cwd=course, env=environment(), capture_output=True, text=True, timeout=1200)
+    assert grade_all.returncode == 0, grade_all.stdout[-3000:] + grade_all.stderr[-3000:]
+    for assignment in assignments():
+        path = course / "rapports" / assignment / f"notes_{assignment}.csv"
+        with open(path, newline="", encoding="utf-8") as f:
+            (row,) = list(csv.DictReader(f))
+        assert row["total"] == row["total_max"] and float(row["total"]) > 0, (assignment, row)
+        assert row["statut"] == "notée" and row["a_verifier"] == "", (assignment, row)
