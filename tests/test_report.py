@@ -168,10 +168,10 @@ def test_figure_does_not_touch_pyplot(tmp_path):
     import matplotlib
     from matplotlib import pyplot
 
-    backend = matplotlib.get_backend()
+    backend, figures = matplotlib.get_backend(), pyplot.get_fignums()  # d'autres tests en ouvrent
     report.summary_figure(tmp_path / "resume.png", "a", CELLS, klass())
     assert matplotlib.get_backend() == backend
-    assert pyplot.get_fignums() == []
+    assert pyplot.get_fignums() == figures
 
 
 def test_write_all(tmp_path):
