@@ -177,6 +177,9 @@ class Sandbox:
             "--hostname", "correction", "--clearenv",
             "--proc", "/proc", "--dev", "/dev",
         ]
+        # Les tmpfs d'abord : un cours installé sous /tmp ou /home reste visible par-dessus.
+        for path in (WORKDIR, HOME, "/tmp"):
+            args += ["--size", disk, "--tmpfs", path]
         for top in ("bin", "sbin", "lib", "lib32", "lib64", "libx32"):
             path = pathlib.Path("/") / top
             if path.is_symlink():
@@ -190,8 +193,6 @@ class Sandbox:
             args += ["--ro-bind", path, path]
         if self.data:
             args += ["--ro-bind", str(self.data), DATA]
-        for path in (WORKDIR, HOME, "/tmp"):
-            args += ["--size", disk, "--tmpfs", path]
         args += ["--bind", str(shared), str(shared), "--chdir", WORKDIR]
         for name, value in self.environment().items():
             args += ["--setenv", name, value]

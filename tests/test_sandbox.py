@@ -46,7 +46,7 @@ print(json.dumps(report))
 
 
 @pytest.fixture(scope="module")
-def inside():
+def inside(tmp_path_factory):
     problem = bwrap_problem()
     if problem:
         if os.environ.get("CI"):
@@ -54,7 +54,8 @@ def inside():
         pytest.skip(f"bac à sable indisponible ici : {problem}")
     server = socket.create_server(("127.0.0.1", 0))
     sandbox = Sandbox("bwrap", Limits(memory=2 * 2**30))
-    command = sandbox.wrap([sys.executable, "-c", PROBE, str(ROOT), str(server.getsockname()[1])], "/tmp")
+    command = sandbox.wrap([sys.executable, "-c", PROBE, str(ROOT), str(server.getsockname()[1])],
+                           str(tmp_path_factory.mktemp("ipc")))  # seul dossier partagé, comme un noyau
     result = subprocess.run(command, capture_output=True, text=True, timeout=120,
                             env=sandbox.environment(), preexec_fn=sandbox.limit_resources)
     server.close()
