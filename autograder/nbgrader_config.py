@@ -22,6 +22,11 @@ c.ClearSolutions.text_stub = "VOTRE RÉPONSE ICI"
 c.Execute.timeout = 120
 c.Execute.startup_timeout = 120
 c.Execute.interrupt_on_timeout = True
+# Après la réponse du noyau, nbgrader attend ses dernières sorties 4 s au plus, puis abandonne le
+# notebook entier (raise_on_iopub_timeout) : sur une machine chargée (import de TensorFlow pendant
+# que d'autres noyaux calculent), 4 s ne suffisent pas toujours. Attendre plus ne coûte rien quand
+# les sorties arrivent à temps.
+c.Execute.iopub_timeout = 30
 
 # nbgrader met 0 à toute cellule de test qui écrit sur stderr. TensorFlow y écrit à chaque
 # démarrage (journaux C++ d'absl, avertissements Python) : une solution juste perdrait ses points.
@@ -39,8 +44,18 @@ from autograder.feedback import HideHiddenTests  # noqa: E402
 c.Execute.extra_arguments = list(KERNEL_ARGUMENTS)
 
 # Moins de bruit au démarrage de TensorFlow dans les noyaux lancés par nbgrader (ils héritent
-# de cet environnement).
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+# de cet environnement) ; même niveau que le paquet `course` (course/__init__.py).
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+# nbgrader (le formgrader, `autograde`, la création du carnet) lance l'exécutable `alembic` par
+# son nom : il doit être trouvé dans le PATH. Le dossier des exécutables de l'environnement qui
+# lit cette configuration (.venv/bin, ou Scripts\ sous Windows) passe donc en tête du PATH, même
+# quand JupyterLab ou nbgrader ont été lancés par leur chemin complet sans activer l'environnement.
+import sysconfig  # noqa: E402
+
+for _dossier in (sysconfig.get_path("scripts"), os.path.dirname(sys.executable)):
+    if _dossier and _dossier not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = _dossier + os.pathsep + os.environ.get("PATH", "")
 
 # Les retours aux étudiants ne montrent jamais le code des tests cachés (voir feedback.py).
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor  # noqa: E402

@@ -16,29 +16,26 @@ sur les 10 000 images de test. Usage ::
 import argparse
 import os
 import pathlib
-import time
+import sys
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import keras  # noqa: E402
-import nbformat  # noqa: E402
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))  # benchmarks/shared.py, même lancé d'ailleurs
+import shared  # noqa: E402
+
 from course import donnees  # noqa: E402
 
-NOTEBOOK = pathlib.Path(__file__).resolve().parent.parent / "source" / "04_vae" / "04_vae.ipynb"
+NOTEBOOK = shared.source_notebook("04_vae")
 
 
 def notebook_namespace():
     """Exécute les cellules de définition verrouillées et les solutions du notebook ; renvoie
     l'espace de noms (construire_encodeur, construire_decodeur, VAE, Echantillonnage...)."""
-    namespace = {}
-    for cell in nbformat.read(NOTEBOOK, as_version=4).cells:
-        meta = cell.metadata.get("nbgrader", {})
-        if cell.cell_type == "code" and (meta.get("solution") or (meta.get("locked") and not meta.get("grade"))):
-            exec(cell.source, namespace)
-    return namespace
+    return shared.notebook_namespace(NOTEBOOK)
 
 
 def classic_models(ns, latent_dim=2):
@@ -60,29 +57,6 @@ def classic_models(ns, latent_dim=2):
     h = layers.UpSampling2D()(h)
     sortie = layers.Conv2DTranspose(1, 3, activation="sigmoid", padding="same")(h)
     return encodeur, keras.Model(z, sortie)
-
-
-class Chronometre(keras.callbacks.Callback):
-    """Arrête l'entraînement après ``duree`` secondes ; mesure la −ELBO tous les ``pas``
-    secondes, chronomètre arrêté pendant la mesure."""
-
-    def __init__(self, mesurer, duree, pas):
-        super().__init__()
-        self.mesurer, self.duree, self.pas = mesurer, duree, pas
-        self.points = [(0.0, mesurer())]
-        self.ecoule, self.prochain = 0.0, pas
-
-    def on_train_batch_begin(self, batch, logs=None):
-        self.debut = time.perf_counter()
-
-    def on_train_batch_end(self, batch, logs=None):
-        self.ecoule += time.perf_counter() - self.debut
-        if self.ecoule >= self.prochain or self.ecoule >= self.duree:
-            self.points.append((self.ecoule, self.mesurer()))
-            print(f"  {self.ecoule:6.1f} s : −ELBO {self.points[-1][1]:.1f}", flush=True)
-            self.prochain += self.pas
-        if self.ecoule >= self.duree:
-            self.model.stop_training = True
 
 
 def moins_elbo(ns, vae, x_test):
@@ -112,7 +86,7 @@ def entrainer(nom, ns, construire, x_train, x_test, duree, pas, comme_le_noteboo
     else:
         lots = tf.data.Dataset.from_tensor_slices(x_train).shuffle(10_000, seed=0).batch(128)
         vae.compile(optimizer=keras.optimizers.Adam(1e-3))
-    chrono = Chronometre(moins_elbo(ns, vae, x_test), duree, pas)
+    chrono = shared.Chronometre(moins_elbo(ns, vae, x_test), duree, pas, decrire=lambda v: f"−ELBO {v:.1f}")
     vae.fit(lots, epochs=10_000, callbacks=[chrono], shuffle=False, verbose=0)
     return chrono.points
 

@@ -10,7 +10,78 @@ Modules (un rôle chacun, aucun effet de bord à l'import) :
 - ``debruitage`` : curseur du bruit du débruiteur (``03_ae_convolutif``) ;
 - ``algebre`` : angles principaux entre sous-espaces, MSE ;
 - ``modeles`` : dessin d'un modèle Keras, avec ou sans Graphviz ;
-- ``verifications`` : données aux propriétés connues pour les cellules de test.
+- ``verifications`` : données aux propriétés connues pour les cellules de test ;
+- ``galerie`` : suivi de l'entraînement d'un GAN (galerie d'un lot latent fixe, pertes par pas) ;
+- ``qualite`` : qualité des images générées (classifieur du cours, distance de Fréchet).
 
-Usage dans un notebook : ``from course import budget, donnees, graphiques, quiz``.
+Usage dans un notebook : ``from course import budget, donnees, graphiques, quiz``, **avant**
+``import keras`` ou ``import tensorflow``.
+
+Seul effet du paquet lui-même : il fait taire les journaux de démarrage de TensorFlow, qui
+arrivent sinon dans le notebook en encadrés d'erreur (« failed call to cuInit: CUDA error » sur
+toute machine sans GPU), inquiétants pour un débutant et sans intérêt pour le cours :
+
+- ``TF_CPP_MIN_LOG_LEVEL=3`` (si la variable n'est pas déjà fixée : une valeur choisie par
+  l'utilisateur l'emporte) coupe les journaux C++ écrits après le démarrage ;
+- les lignes écrites pendant ``import tensorflow`` lui-même (absl les écrit avant que ce réglage
+  ne soit lu) sont retenues : le descripteur 2 (stderr) est détourné vers un fichier temporaire le
+  temps de cet import, puis rétabli ; si l'import échoue, le texte retenu est réécrit sur stderr.
+
+Rien d'autre ne change : un GPU présent reste utilisé, les erreurs Python restent des erreurs.
 """
+
+import importlib.abc
+import importlib.machinery
+import os
+import sys
+import tempfile
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+
+def _import_with_stderr_held(exec_module, module):
+    """Exécute ``exec_module(module)`` avec le descripteur 2 détourné vers un fichier temporaire."""
+    try:
+        sys.stderr.flush()
+        held = tempfile.TemporaryFile()
+    except (OSError, ValueError, AttributeError):  # pas de dossier temporaire inscriptible
+        exec_module(module)
+        return
+    try:
+        saved = os.dup(2)
+    except OSError:  # pas de descripteur 2 (pythonw, service)
+        held.close()
+        exec_module(module)
+        return
+    with held:
+        os.dup2(held.fileno(), 2)
+        try:
+            exec_module(module)
+        except BaseException:
+            os.dup2(saved, 2)
+            held.seek(0)
+            os.write(2, held.read())
+            raise
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+
+
+class _QuietTensorFlowFinder(importlib.abc.MetaPathFinder):
+    """Trouve ``tensorflow`` comme d'habitude, mais l'importe avec stderr retenu."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name != "tensorflow":
+            return None
+        spec = importlib.machinery.PathFinder.find_spec(name, path)
+        if spec is None or spec.loader is None or not hasattr(spec.loader, "exec_module"):
+            return spec
+        exec_module = spec.loader.exec_module
+        spec.loader.exec_module = lambda module: _import_with_stderr_held(exec_module, module)
+        return spec
+
+
+if "tensorflow" not in sys.modules and not any(
+    isinstance(finder, _QuietTensorFlowFinder) for finder in sys.meta_path
+):
+    sys.meta_path.insert(0, _QuietTensorFlowFinder())

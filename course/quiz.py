@@ -3,6 +3,10 @@
 Introduit dans ``00_prise_en_main``. Chaque choix porte son explication, montrée dès le clic ;
 l'ordre des choix est conservé (les lettres a, b, c, d restent valables pour les cellules de
 réponse notées). Le rendu est fait dans le navigateur : la question marche aussi sans noyau.
+
+Pas de LaTeX (``$...$``) dans les questions, les choix ni les explications : JupyterLab ne met pas
+en forme le texte que jupyterquiz écrit dans la page, les dollars resteraient visibles. Écrire les
+formules en Unicode : z₁, σ², ε ~ 𝒩(0, I), β·KL.
 """
 
 import string
@@ -31,8 +35,41 @@ def question(enonce, choix, bonne, explications):
     return {"question": enonce, "type": "multiple_choice", "answers": reponses}
 
 
+# jupyterquiz met en forme les formules avec la variable globale ``MathJax`` du navigateur. Dans
+# JupyterLab 4, cette variable existe sans ``typeset`` : jupyterquiz la remplace alors par une
+# configuration et charge MathJax depuis un CDN (hors ligne : échec, puis une TypeError dans la
+# console à chaque clic). Son script s'exécute donc avec une ``MathJax`` locale qui met en forme
+# avec le MathJax déjà chargé par la page s'il sait le faire, sans jamais rien télécharger.
+MATHJAX_LOCAL = """const MathJax = {
+    version: "3-local",
+    typeset(elements) {
+        const page = window.MathJax;
+        if (page && typeof page.typeset === "function") {
+            page.typeset(elements);
+        } else if (page && page.Hub && typeof page.Hub.Queue === "function") {
+            page.Hub.Queue(["Typeset", page.Hub]);
+        }
+    },
+};
+"""
+
+
 def afficher(*questions):
-    """Affiche les questions (construites par ``question``) dans le notebook, choix dans l'ordre."""
+    """Affiche les questions (construites par ``question``) dans le notebook, choix dans l'ordre.
+
+    Le retour s'affiche dès le clic, sous la question. Pas de « conservation des réponses » de
+    jupyterquiz (``preserve_responses``) : elle ajoute un mode d'emploi en anglais vers une cellule
+    qui n'existe pas ; les réponses notées vont dans les cellules ``reponse_q*`` du notebook.
+    """
+    from IPython.display import HTML, Javascript, display
+    from IPython.utils.capture import capture_output
     from jupyterquiz import display_quiz
 
-    display_quiz(list(questions), shuffle_answers=False, preserve_responses=True)
+    with capture_output(stdout=False, stderr=False) as shown:
+        display_quiz(list(questions), shuffle_answers=False, preserve_responses=False)
+    for output in shown.outputs:
+        if "application/javascript" in output.data:
+            script = output.data["application/javascript"]
+            display(Javascript(f"(function () {{\n{MATHJAX_LOCAL}{script}\n}})();"))
+        else:
+            display(HTML(output.data["text/html"]))

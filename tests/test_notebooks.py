@@ -1,30 +1,22 @@
-"""Chaque notebook source s'exécute de bout en bout en budget rapide, et nbgrader le valide."""
+"""Chaque notebook source s'exécute de bout en bout sans erreur en budget rapide, et nbgrader le valide.
+
+Aucune durée n'est vérifiée ici (elle dépend de la charge de la machine) : les secondes et la
+mémoire de chaque budget se mesurent avec ``python benchmarks/budgets.py`` (README, « Budgets
+mesurés »). Le délai de ``notebook_run`` (600 s par notebook) n'est qu'un garde-fou.
+"""
 
 import shutil
-import time
 
 import pytest
-from nbclient import NotebookClient
 
-from notebook_text import read
-from paths import ROOT, assignments, nbgrader, source_notebook
-
-RAPIDE_SECONDS = 60  # COURSE.md §3 : chaque notebook en 60 s au plus en budget rapide
+from notebook_run import run_source
+from paths import ROOT, assignments, nbgrader
 
 
 @pytest.mark.parametrize("assignment", assignments())
-def test_source_runs_top_to_bottom_in_the_rapide_budget(assignment, tmp_path, monkeypatch):
-    monkeypatch.setenv("COURSE_BUDGET", "rapide")
-    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
-    monkeypatch.setenv("TF_CPP_MIN_LOG_LEVEL", "2")
-    nb = read(source_notebook(assignment))
-    start = time.perf_counter()
-    NotebookClient(nb, timeout=300, kernel_name="python3",
-                   resources={"metadata": {"path": str(tmp_path)}}).execute()
-    elapsed = time.perf_counter() - start
-    errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
-    assert not errors
-    assert elapsed <= RAPIDE_SECONDS, f"{assignment} : {elapsed:.0f} s en budget rapide"
+def test_source_runs_top_to_bottom_without_error_in_the_rapide_budget(assignment, tmp_path):
+    run = run_source(assignment, "rapide", tmp_path)
+    assert not run.errors, run.errors
 
 
 @pytest.mark.parametrize("assignment", assignments())

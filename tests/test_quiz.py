@@ -37,3 +37,30 @@ def test_afficher_sends_the_question_to_the_browser_unshuffled(monkeypatch):
     html = "".join(d.get("text/html", "") for d in shown)
     assert "b) (n, 28, 28, 1)" in script and "lot, hauteur, largeur, canal" in script
     assert 'data-shuffleanswers="False"' in html
+
+
+def test_afficher_adds_no_english_answer_string_and_keeps_mathjax_local(monkeypatch):
+    # Le mode « preserve_responses » de jupyterquiz ajoute un mode d'emploi en anglais ; le script
+    # s'exécute avec une MathJax locale (jamais de CDN, jamais la MathJax de JupyterLab remplacée).
+    # Le comportement dans le navigateur est vérifié par tests/test_navigateur.py.
+    shown = []
+    shell = InteractiveShell.instance()
+    monkeypatch.setattr(shell.display_pub, "publish", lambda data, **kw: shown.append(data))
+    quiz.afficher(quiz.question(**QUESTION))
+    html = "".join(d.get("text/html", "") for d in shown)
+    scripts = [d["application/javascript"] for d in shown if "application/javascript" in d]
+    assert 'data-preserveresponses="false"' in html
+    assert len(scripts) == 1
+    assert scripts[0].startswith("(function () {\n" + quiz.MATHJAX_LOCAL)
+    assert scripts[0].rstrip().endswith("})();")
+
+
+def test_no_quiz_in_the_notebooks_uses_latex():
+    # JupyterLab ne met pas en forme le texte écrit par jupyterquiz : des « $ » resteraient visibles.
+    from notebook_text import read
+    from paths import assignments, source_notebook
+
+    for assignment in assignments():
+        for cell in read(source_notebook(assignment)).cells:
+            if cell.cell_type == "code" and "quiz.question(" in cell.source:
+                assert "$" not in cell.source, f"{assignment} : LaTeX dans un quiz (écrire en Unicode)"

@@ -1,28 +1,57 @@
-"""Forme des notebooks : sans sorties, métadonnées propres, contrat de COURSE.md respecté."""
+"""Forme des notebooks : sans sorties, métadonnées propres, contrat (autograder/contrat.toml) respecté.
 
-import re
+Le contrat fait partie du dépôt : ces tests tournent partout (clone neuf compris) et ne sautent rien.
+"""
+
+import ast
+import collections
+import sys
 
 import pytest
 
 from notebook_text import nbgrader_meta, read
-from paths import ROOT, assignments, release_notebook, source_notebook
+from paths import ROOT, SOURCE, release_notebook, source_notebook
 
-COURSE_MD = ROOT.parent / "shared" / "COURSE.md"
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
 
+from autograder import contract  # noqa: E402
 
-def contract():
-    """``{devoir: [fonctions notées]}`` lu dans le tableau du parcours de COURSE.md (§1)."""
-    if not COURSE_MD.exists():
-        pytest.skip(f"spécification absente ({COURSE_MD}) : le contrat ne peut être vérifié ici")
-    table = {}
-    for line in COURSE_MD.read_text(encoding="utf-8").splitlines():
-        cells = [c.strip() for c in line.split("|")]
-        if len(cells) > 5 and re.fullmatch(r"`\d\d_\w+`", cells[1]):
-            table[cells[1].strip("`")] = re.findall(r"`(\w+)`", cells[4])
-    return table
+CONTRACT = contract.load()
+ASSIGNMENTS = CONTRACT.ids
 
 
-@pytest.mark.parametrize("assignment", assignments())
+def graded_cells(assignment):
+    """``(solutions, tests)`` du notebook source : ``{grade_id: source}`` et ``{grade_id: points}``."""
+    solutions, tests = {}, {}
+    for cell in read(source_notebook(assignment)).cells:
+        meta = nbgrader_meta(cell)
+        if meta.get("solution"):
+            solutions[meta["grade_id"]] = cell.source
+        if meta.get("grade"):
+            tests[meta["grade_id"]] = meta["points"]
+    return solutions, tests
+
+
+def definition(source, name):
+    """Le ``ast.FunctionDef`` de premier niveau nommé ``name`` dans ``source``, ou None."""
+    return next((node for node in ast.parse(source).body
+                 if isinstance(node, ast.FunctionDef) and node.name == name), None)
+
+
+def test_every_notebook_of_source_is_in_the_contract():
+    notebooks = sorted(p.parent.name for p in SOURCE.glob("*/*.ipynb") if p.stem == p.parent.name)
+    assert notebooks, "aucun notebook dans source/"
+    assert set(notebooks) <= set(ASSIGNMENTS), f"absents du contrat : {set(notebooks) - set(ASSIGNMENTS)}"
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_source_and_release_exist(assignment):
+    for path in source_notebook(assignment), release_notebook(assignment):
+        assert path.exists(), f"le contrat annonce {assignment} mais {path.relative_to(ROOT)} manque"
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_source_has_no_outputs_and_no_editor_metadata(assignment):
     # nbgrader ajoute lui-même « deletable » et « editable » aux cellules verrouillées de release/.
     allowed = {source_notebook(assignment): {"nbgrader"},
@@ -36,24 +65,77 @@ def test_source_has_no_outputs_and_no_editor_metadata(assignment):
                 assert cell.outputs == [] and cell.execution_count is None, path
 
 
-@pytest.mark.parametrize("assignment", assignments())
-def test_grade_ids_follow_the_contract(assignment):
-    functions = contract()[assignment]
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_grade_ids_are_unique_and_imports_are_locked(assignment):
     cells = read(source_notebook(assignment)).cells
     ids = [nbgrader_meta(c)["grade_id"] for c in cells if nbgrader_meta(c)]
     assert len(ids) == len(set(ids)), "grade_id en double"
     assert "imports" in ids, "il faut une cellule verrouillée 'imports' (banc des variantes)"
-    solutions = {nbgrader_meta(c)["grade_id"]: c.source for c in cells if nbgrader_meta(c).get("solution")}
-    tests = [nbgrader_meta(c)["grade_id"] for c in cells if nbgrader_meta(c).get("grade")]
-    for function in functions:
-        assert function in solutions, f"pas de cellule solution '{function}'"
-        assert f"def {function}(" in solutions[function]
-        assert any(t.startswith(f"test_{function}") for t in tests), f"pas de test de {function}"
-    allowed = tuple(f"test_{f}" for f in functions) + ("test_reponse_q",)
-    for test in tests:
-        assert test.startswith(allowed), f"{test} ne nomme aucune fonction du contrat"
 
 
-@pytest.mark.parametrize("assignment", assignments())
-def test_every_assignment_is_in_the_course_map(assignment):
-    assert assignment in contract()
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_solution_cells_define_the_contract_signatures(assignment):
+    solutions, _ = graded_cells(assignment)
+    for function in CONTRACT[assignment].functions:
+        assert function.name in solutions, f"pas de cellule solution '{function.name}'"
+        node = definition(solutions[function.name], function.name)
+        assert node is not None, f"la cellule '{function.name}' ne définit pas def {function.name}("
+        assert contract.parameters_of(node) == function.parameters, (
+            f"{function.name} : signature du notebook ≠ contrat ({function.signature})")
+    for answer in CONTRACT[assignment].answers:
+        assert answer.cell in solutions, f"pas de cellule de réponse '{answer.cell}'"
+        targets = [t.id for node in ast.parse(solutions[answer.cell]).body if isinstance(node, ast.Assign)
+                   for t in node.targets if isinstance(t, ast.Name)]
+        assert answer.cell in targets, f"la cellule '{answer.cell}' n'affecte pas {answer.cell} = …"
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_no_other_solution_cell_than_the_contract(assignment):
+    solutions, _ = graded_cells(assignment)
+    extra = set(solutions) - set(CONTRACT[assignment].points)
+    assert not extra, f"cellules solution hors du contrat : {sorted(extra)}"
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_points_per_function_are_the_contract_points(assignment):
+    expected = CONTRACT[assignment]
+    _, tests = graded_cells(assignment)
+    points = collections.Counter()
+    for grade_id, value in tests.items():
+        owner = expected.owner(grade_id)
+        assert owner is not None, f"la cellule de test {grade_id} ne nomme aucune fonction du contrat"
+        points[owner] += value
+    for name, value in expected.points.items():
+        assert points[name] > 0, f"pas de cellule test_{name}… (grade_id) pour {name}"
+        assert points[name] == value, f"{name} : {points[name]} points dans le notebook, {value} au contrat"
+
+
+def test_contract_reads_its_own_rules():
+    vae = CONTRACT["04_vae"]
+    assert vae.owner("test_divergence_kl_cache") == "divergence_kl"
+    assert vae.owner("test_construire_encodeur_couches") == "construire_encodeur"
+    assert vae.owner("test_inconnu") is None
+    assert CONTRACT["03_ae_convolutif"].function("bruiter").parameters == (
+        contract.Parameter("images"), contract.Parameter("facteur"), contract.Parameter("seed", "None"))
+    assert [a.answer for a in vae.answers] == ["c", "b"]
+
+
+def test_contract_rejects_a_malformed_file(tmp_path):
+    good = contract.CONTRACT_PATH.read_text(encoding="utf-8")
+    for broken in (good.replace('points = 4', 'points = 0', 1),
+                   good.replace('signature = "acp(X, k)"', 'signature = "acp(X, k"'),
+                   good.replace('answer = "c"', 'answer = "e"'),
+                   good.replace('id = "02_ae_dense"', 'id = "01_ae_lineaire"')):
+        assert broken != good
+        path = tmp_path / "contrat.toml"
+        path.write_text(broken, encoding="utf-8")
+        with pytest.raises(ValueError):
+            contract.load(path)
+
+
+def test_readme_table_is_the_contract():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert readme.count(contract.README_HEADER) == 1, "tableau des devoirs absent du README (ou en double)"
+    assert CONTRACT.readme_table() in readme, (
+        "le tableau des devoirs du README ne suit pas autograder/contrat.toml : "
+        "python -m autograder.contract --readme l'imprime")

@@ -1,0 +1,281 @@
+"""Qualité des images générées : classifieur du cours, distance de Fréchet, histogramme des classes.
+
+Introduit dans ``05_gan`` et utilisé par ``benchmarks/gan_vae.py``. Un petit réseau convolutif,
+entraîné par le code du cours sur Fashion-MNIST, sert de juge :
+
+- sa couche dense avant-dernière (128 neurones ReLU) donne les *caractéristiques* d'une image ;
+  la distance de Fréchet compare deux nuages de caractéristiques résumés chacun par une loi
+  normale (moyenne et covariance) : 0 pour deux nuages identiques, grande quand les images
+  générées ne ressemblent pas aux vraies ;
+- ses prédictions donnent l'histogramme des classes des images générées : un générateur qui
+  n'en produit que quelques-unes (effondrement des modes) s'y voit tout de suite.
+
+Ce n'est pas la FID des articles (caractéristiques d'Inception sur ImageNet) : les valeurs ne sont
+comparables qu'entre elles, avec le même classifieur et le même nombre d'images.
+
+Toutes les images données à ce module sont des float32 dans [0, 1], de forme ``(n, 28, 28, 1)``
+(``(n, 28, 28)`` est accepté) ; les sorties tanh d'un générateur, dans [−1, 1], se ramènent à
+[0, 1] par ``(x + 1) / 2``. Usage ::
+
+    from course import qualite
+    clf = qualite.Classifieur.charger_ou_entrainer(x_train, y_train, epoques=4)
+    print(f"exactitude sur le test : {clf.exactitude(x_test, y_test):.1%}")
+    d = qualite.distance_frechet(clf.caracteristiques(x_test), clf.caracteristiques(generees))
+"""
+
+import hashlib
+import math
+import os
+import pathlib
+import time
+
+import numpy as np
+
+N_CLASSES = 10
+N_CARACTERISTIQUES = 128
+VERSION = 1  # à augmenter quand l'architecture ou l'entraînement change : invalide les caches
+DOSSIER_CACHE = pathlib.Path.home() / ".cache" / "autoencodeurs"
+_COUCHE_CARACTERISTIQUES = "caracteristiques"
+_TAILLE_PREDICTION = 1000
+
+
+def _images(images):
+    """Vérifie et renvoie ``images`` en float32 ``(n, 28, 28, 1)`` ; message français sinon."""
+    tableau = np.asarray(images, dtype=np.float32)
+    if tableau.ndim == 3 and tableau.shape[1:] == (28, 28):
+        tableau = tableau[..., None]
+    if tableau.ndim != 4 or tableau.shape[1:] != (28, 28, 1):
+        raise ValueError(
+            f"Images de forme {np.shape(images)} : le classifieur attend (n, 28, 28, 1) ou (n, 28, 28)."
+        )
+    if len(tableau) and (tableau.min() < -0.01 or tableau.max() > 1.01):
+        raise ValueError(
+            f"Images hors de [0, 1] (min {tableau.min():.2f}, max {tableau.max():.2f}) : divisez les "
+            "uint8 par 255, et ramenez les sorties tanh d'un générateur à [0, 1] par (x + 1) / 2."
+        )
+    return tableau
+
+
+def _etiquettes(y, n):
+    """Vérifie et renvoie les étiquettes ``y`` en int32 ``(n,)``, valeurs dans 0..9."""
+    etiquettes = np.asarray(y).astype(np.int64).reshape(-1)
+    if len(etiquettes) != n:
+        raise ValueError(f"{n} images mais {len(etiquettes)} étiquettes.")
+    if len(etiquettes) and (etiquettes.min() < 0 or etiquettes.max() >= N_CLASSES):
+        raise ValueError(f"Les étiquettes doivent être des entiers de 0 à {N_CLASSES - 1}.")
+    return etiquettes.astype(np.int32)
+
+
+def construire_reseau():
+    """Le réseau du classifieur : ``(n, 28, 28, 1)`` → 10 logits.
+
+    Conv 32 (3×3) + MaxPooling, Conv 64 (3×3) + MaxPooling, Dropout 0,3, Dense 128 ReLU (la
+    couche ``caracteristiques``), Dense 10 (logits).
+    """
+    import keras
+
+    couches = keras.layers
+    entree = keras.Input(shape=(28, 28, 1))
+    h = couches.Conv2D(32, 3, padding="same", activation="relu")(entree)  # 28 × 28 × 32
+    h = couches.MaxPooling2D()(h)  # 14 × 14 × 32
+    h = couches.Conv2D(64, 3, padding="same", activation="relu")(h)  # 14 × 14 × 64
+    h = couches.MaxPooling2D()(h)  # 7 × 7 × 64
+    h = couches.Dropout(0.3)(couches.Flatten()(h))  # 3136
+    h = couches.Dense(N_CARACTERISTIQUES, activation="relu", name=_COUCHE_CARACTERISTIQUES)(h)
+    return keras.Model(entree, couches.Dense(N_CLASSES, name="logits")(h), name="classifieur")
+
+
+class Classifieur:
+    """Un classifieur Fashion-MNIST entraîné, et l'extracteur de ses 128 caractéristiques."""
+
+    def __init__(self, reseau):
+        import keras
+
+        self.reseau = reseau
+        couche = reseau.get_layer(_COUCHE_CARACTERISTIQUES)
+        self._extracteur = keras.Model(reseau.inputs, couche.output)
+
+    @classmethod
+    def entrainer(cls, x, y, epoques, taille_lot=128, graine=0):
+        """Entraîne le réseau sur ``x`` ``(n, 28, 28, 1)`` dans [0, 1] et ``y`` ``(n,)`` (0..9).
+
+        Adam, taux d'apprentissage 2·10⁻³ décroissant en cosinus jusqu'à 0 sur les ``epoques``,
+        lots de ``taille_lot``, graine ``graine`` (fixe aussi les graines globales de Keras).
+        Affiche une ligne par époque. Sur les 60 000 images, 4 époques donnent environ 91 %
+        d'exactitude sur le test, en moins d'une minute sur 2 cœurs.
+        """
+        import keras
+
+        x = _images(x)
+        y = _etiquettes(y, len(x))
+        if len(x) == 0 or epoques < 1:
+            raise ValueError("Il faut au moins une image et une époque pour entraîner le classifieur.")
+        keras.utils.set_random_seed(graine)
+        reseau = construire_reseau()
+        pas = epoques * math.ceil(len(x) / taille_lot)
+        reseau.compile(
+            optimizer=keras.optimizers.Adam(keras.optimizers.schedules.CosineDecay(2e-3, pas)),
+            loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+            metrics=["accuracy"],
+        )
+        print(f"Entraînement du classifieur : {len(x)} images, {epoques} époque(s)…", flush=True)
+        debut = time.perf_counter()
+        reseau.fit(x, y, batch_size=taille_lot, epochs=epoques, shuffle=True, verbose=2)
+        print(f"Classifieur entraîné en {time.perf_counter() - debut:.0f} s.", flush=True)
+        return cls(reseau)
+
+    @classmethod
+    def charger_ou_entrainer(cls, x, y, epoques, taille_lot=128, graine=0, cache=None):
+        """Comme ``entrainer``, mais réutilise le modèle enregistré pour les mêmes données,
+        époques, taille de lot et graine s'il existe (dans ``cache``, par défaut
+        ``~/.cache/autoencodeurs/``) ; sinon entraîne et l'enregistre. Un fichier illisible
+        (corrompu, tronqué) est signalé en français puis remplacé par un nouvel entraînement."""
+        chemin = chemin_cache(x, y, epoques, taille_lot, graine, cache)
+        if chemin.exists():
+            try:
+                classifieur = cls.charger(chemin)
+            except Exception as erreur:  # fichier tronqué, corrompu, d'une autre version de Keras
+                print(f"Le classifieur enregistré {chemin} est illisible ({type(erreur).__name__}) : "
+                      "nouvel entraînement.", flush=True)
+            else:
+                print(f"Classifieur rechargé depuis {chemin}.", flush=True)
+                return classifieur
+        classifieur = cls.entrainer(x, y, epoques, taille_lot=taille_lot, graine=graine)
+        try:
+            classifieur.enregistrer(chemin)
+        except OSError as erreur:
+            print(f"Impossible d'enregistrer le classifieur dans {chemin} ({erreur}) : "
+                  "il sera réentraîné la prochaine fois.", flush=True)
+        return classifieur
+
+    @classmethod
+    def charger(cls, chemin):
+        """Recharge un classifieur enregistré par ``enregistrer`` (fichier ``.keras``)."""
+        import keras
+
+        reseau = keras.saving.load_model(chemin, compile=False)
+        if tuple(reseau.output_shape) != (None, N_CLASSES):
+            raise ValueError(f"{chemin} ne contient pas un classifieur à {N_CLASSES} classes.")
+        return cls(reseau)
+
+    def enregistrer(self, chemin):
+        """Enregistre le réseau dans ``chemin`` (``.keras``), par un fichier temporaire renommé :
+        un autre processus ne lit jamais un fichier à moitié écrit."""
+        chemin = pathlib.Path(chemin)
+        chemin.parent.mkdir(parents=True, exist_ok=True)
+        temporaire = chemin.with_name(f".{chemin.stem}-{os.getpid()}.keras")
+        try:
+            self.reseau.save(temporaire)
+            os.replace(temporaire, chemin)
+        finally:
+            temporaire.unlink(missing_ok=True)
+
+    def logits(self, images):
+        """Logits ``(n, 10)`` float32 des ``images`` ``(n, 28, 28, 1)`` dans [0, 1]."""
+        return self.reseau.predict(_images(images), batch_size=_TAILLE_PREDICTION, verbose=0)
+
+    def classes(self, images):
+        """Classe prédite ``(n,)`` (entiers 0..9, indices dans ``donnees.NOMS_CLASSES``)."""
+        return np.argmax(self.logits(images), axis=1).astype(int)
+
+    def exactitude(self, x, y):
+        """Proportion (dans [0, 1]) des images ``x`` dont la classe prédite est l'étiquette ``y``."""
+        x = _images(x)
+        return float(np.mean(self.classes(x) == _etiquettes(y, len(x))))
+
+    def caracteristiques(self, images):
+        """Caractéristiques ``(n, 128)`` float64 : la couche dense avant-dernière (ReLU)."""
+        sortie = self._extracteur.predict(_images(images), batch_size=_TAILLE_PREDICTION, verbose=0)
+        return np.asarray(sortie, dtype=np.float64)
+
+
+def chemin_cache(x, y, epoques, taille_lot=128, graine=0, cache=None):
+    """Chemin du fichier ``.keras`` d'un classifieur entraîné sur ``(x, y)`` avec ces réglages.
+
+    Le nom contient les tailles, les époques, la graine, la version du réseau et une empreinte
+    des données (deux sous-ensembles de même taille ne partagent pas leur modèle). L'empreinte
+    est prise sur les images ramenées à leurs 256 niveaux de gris : ``x / 255`` et
+    ``(x / 127.5 − 1 + 1) / 2``, égaux aux arrondis près, partagent le même modèle.
+    """
+    x = _images(x)
+    y = _etiquettes(y, len(x))
+    niveaux = np.clip(np.rint(x * 255), 0, 255).astype(np.uint8)
+    empreinte = hashlib.sha256(niveaux.tobytes())
+    empreinte.update(y.tobytes())
+    nom = (f"classifieur-v{VERSION}-n{len(x)}-e{epoques}-l{taille_lot}-g{graine}-"
+           f"{empreinte.hexdigest()[:12]}.keras")
+    return pathlib.Path(cache if cache is not None else DOSSIER_CACHE) / nom
+
+
+def distance_frechet(caract_a, caract_b):
+    """Distance de Fréchet entre deux nuages de caractéristiques ``(n_a, d)`` et ``(n_b, d)``.
+
+    Chaque nuage est résumé par sa moyenne μ et sa covariance Σ ; la distance (le carré de la
+    distance de Wasserstein-2 entre les deux lois normales) vaut
+    ‖μ_a − μ_b‖² + Tr(Σ_a + Σ_b − 2 (Σ_a Σ_b)^{1/2}) ≥ 0.
+    La trace de la racine se calcule sans SciPy : Tr((Σ_a Σ_b)^{1/2}) est la somme des racines
+    des valeurs propres de la matrice symétrique Σ_a^{1/2} Σ_b Σ_a^{1/2} (``np.linalg.eigh``).
+    Renvoie un float.
+    """
+    a = np.asarray(caract_a, dtype=np.float64)
+    b = np.asarray(caract_b, dtype=np.float64)
+    if a.ndim != 2 or b.ndim != 2 or a.shape[1] != b.shape[1]:
+        raise ValueError(f"Formes {a.shape} et {b.shape} : attendu (n_a, d) et (n_b, d), même d.")
+    if len(a) < 2 or len(b) < 2:
+        raise ValueError("Il faut au moins deux échantillons par nuage pour estimer une covariance.")
+    mu_a, mu_b = a.mean(axis=0), b.mean(axis=0)
+    sigma_a = np.atleast_2d(np.cov(a, rowvar=False))
+    sigma_b = np.atleast_2d(np.cov(b, rowvar=False))
+    valeurs, vecteurs = np.linalg.eigh(sigma_a)
+    racine_a = (vecteurs * np.sqrt(np.clip(valeurs, 0, None))) @ vecteurs.T
+    produit = racine_a @ sigma_b @ racine_a
+    valeurs_produit = np.linalg.eigvalsh((produit + produit.T) / 2)
+    trace_racine = np.sum(np.sqrt(np.clip(valeurs_produit, 0, None)))
+    distance = np.sum((mu_a - mu_b) ** 2) + np.trace(sigma_a) + np.trace(sigma_b) - 2 * trace_racine
+    return float(max(distance, 0.0))
+
+
+def proportions_classes(classes, n_classes=N_CLASSES):
+    """Part de chaque classe ``(n_classes,)`` (somme 1) parmi les classes prédites ``(n,)``."""
+    classes = np.asarray(classes).astype(np.int64).reshape(-1)
+    if len(classes) == 0:
+        raise ValueError("Aucune classe : impossible de calculer des proportions.")
+    if classes.min() < 0 or classes.max() >= n_classes:
+        raise ValueError(f"Les classes doivent être des entiers de 0 à {n_classes - 1}.")
+    return np.bincount(classes, minlength=n_classes) / len(classes)
+
+
+def kl_uniforme(proportions):
+    """Divergence KL(p ‖ uniforme) = Σ p_k log(K p_k), en nats (0 log 0 = 0).
+
+    0 quand chaque classe a sa part 1/K ; log K (2,30 pour 10 classes) quand une seule classe
+    est générée : une mesure de l'effondrement des modes.
+    """
+    p = np.asarray(proportions, dtype=np.float64).reshape(-1)
+    if np.any(p < 0) or not np.isclose(p.sum(), 1.0):
+        raise ValueError("Les proportions doivent être positives et de somme 1.")
+    presentes = p > 0
+    return float(max(np.sum(p[presentes] * np.log(len(p) * p[presentes])), 0.0))
+
+
+def afficher_histogrammes(proportions_reelles, proportions_generees,
+                          titres=("Images réelles", "Images générées")):
+    """Deux histogrammes de classes côte à côte (noms français), la part uniforme 1/10 en
+    pointillés et la KL à l'uniforme dans chaque titre. Renvoie la figure matplotlib."""
+    import matplotlib.pyplot as plt
+
+    from course.donnees import NOMS_CLASSES
+
+    figure, axes = plt.subplots(1, 2, figsize=(11, 3.6), sharey=True)
+    for axe, proportions, titre in zip(axes, (proportions_reelles, proportions_generees), titres):
+        p = np.asarray(proportions, dtype=np.float64).reshape(-1)
+        axe.bar(range(len(p)), p, color="#4a6fa5")
+        axe.axhline(1 / len(p), color="gray", linestyle="--", linewidth=1, label="part uniforme")
+        axe.set_xticks(range(len(p)))
+        axe.set_xticklabels(NOMS_CLASSES[: len(p)], rotation=45, ha="right", fontsize=8)
+        axe.set_title(f"{titre}\nKL à l'uniforme : {kl_uniforme(p):.3f}, plus petite part : {p.min():.1%}",
+                      fontsize=9)
+    axes[0].set_ylabel("part des images")
+    axes[0].legend(fontsize=8)
+    figure.tight_layout()
+    return figure
