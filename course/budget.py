@@ -41,6 +41,7 @@ _TABLE = {
         "02_ae_dense": dict(n_entrainement=60_000, n_test=10_000, epoques=20, taille_lot=256),
         "03_ae_convolutif": dict(n_entrainement=30_000, n_test=10_000, epoques=5, taille_lot=128),
         "04_vae": dict(n_entrainement=60_000, n_test=10_000, epoques=50, taille_lot=256),
+        "05_gan": dict(n_entrainement=60_000, n_test=10_000, epoques=5, taille_lot=128),
     },
     "rapide": {
         "00_prise_en_main": dict(n_entrainement=2_000, n_test=500, epoques=0, taille_lot=128),
@@ -48,6 +49,7 @@ _TABLE = {
         "02_ae_dense": dict(n_entrainement=3_000, n_test=500, epoques=3, taille_lot=256),
         "03_ae_convolutif": dict(n_entrainement=2_000, n_test=500, epoques=2, taille_lot=128),
         "04_vae": dict(n_entrainement=5_000, n_test=500, epoques=4, taille_lot=128),
+        "05_gan": dict(n_entrainement=2_560, n_test=1_000, epoques=2, taille_lot=128),
     },
     "correction": {
         "00_prise_en_main": dict(n_entrainement=1_000, n_test=200, epoques=0, taille_lot=128),
@@ -55,6 +57,7 @@ _TABLE = {
         "02_ae_dense": dict(n_entrainement=1_000, n_test=200, epoques=1, taille_lot=256),
         "03_ae_convolutif": dict(n_entrainement=1_000, n_test=200, epoques=1, taille_lot=128),
         "04_vae": dict(n_entrainement=1_000, n_test=200, epoques=1, taille_lot=128),
+        "05_gan": dict(n_entrainement=1_024, n_test=200, epoques=1, taille_lot=128),
     },
 }
 

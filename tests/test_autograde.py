@@ -20,6 +20,7 @@ import test_variantes_01_ae_lineaire as v01
 import test_variantes_02_ae_dense as v02
 import test_variantes_03_ae_convolutif as v03
 import test_variantes_04_vae as v04
+import test_variantes_05_gan as v05
 from notebook_text import correct_submission, nbgrader_meta, read, secret_lines
 from paths import assignments, course_copy, nbgrader, release_notebook
 
@@ -39,6 +40,7 @@ MISTAKES = {
     "02_ae_dense": ("construire_autoencodeur_dense", v02.WRONG["sortie linéaire (pas de sigmoïde)"]),
     "03_ae_convolutif": ("bruiter", v03.WRONG["bruiter"]["modifie son argument"]),
     "04_vae": ("divergence_kl", v04.KL_WRONG["sans le facteur ½"]),
+    "05_gan": ("perte_discriminateur", v05.PERTE_D_WRONG["étiquettes inversées (guide keras.io : réel = 0)"]),
 }
 STUDENTS = {"juste", "vide", "bruyante", "boucle", "fautive"}
 

@@ -139,3 +139,44 @@ def test_readme_table_is_the_contract():
     assert CONTRACT.readme_table() in readme, (
         "le tableau des devoirs du README ne suit pas autograder/contrat.toml : "
         "python -m autograder.contract --readme l'imprime")
+
+
+def _normal(text):
+    """Texte comparable : minuscules, sans ponctuation ni balises Markdown, espaces simples."""
+    kept = "".join(ch if ch.isalnum() else " " for ch in text.lower())
+    return " ".join(kept.split())
+
+
+def self_check_questions(cells):
+    """``[(énoncé, [choix])]`` de chaque ``quiz.question(énoncé, [choix], ...)`` des cellules de code."""
+    found = []
+    for cell in cells:
+        if cell.cell_type != "code":
+            continue
+        for node in ast.walk(ast.parse(cell.source)):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr == "question" and len(node.args) >= 2):
+                statement, choices = node.args[:2]
+                found.append((ast.literal_eval(statement), ast.literal_eval(choices)))
+    return found
+
+
+@pytest.mark.parametrize("assignment", [a.id for a in CONTRACT.assignments if a.answers])
+def test_self_check_quiz_does_not_give_away_the_graded_answers(assignment):
+    # COURSE.md §1 / contrat : les questions d'entraînement (réponse affichée) ne sont pas les questions
+    # notées. Le texte d'une question notée est la cellule Markdown qui précède sa cellule de réponse.
+    cells = read(source_notebook(assignment)).cells
+    graded = {}
+    for before, cell in zip(cells, cells[1:]):
+        cell_id = nbgrader_meta(cell).get("grade_id", "")
+        if cell_id.startswith("reponse_q") and before.cell_type == "markdown":
+            graded[cell_id] = _normal(before.source)
+    answers = [a.cell for a in CONTRACT[assignment].answers]
+    assert sorted(graded) == sorted(answers), "chaque réponse notée suit le texte de sa question"
+    practice = self_check_questions(cells)
+    assert practice, "il faut des questions d'entraînement à réponse immédiate"
+    for statement, choices in practice:
+        for cell_id, text in graded.items():
+            assert _normal(statement) not in text, f"« {statement} » est la question notée {cell_id}"
+            shared = [c for c in choices if _normal(c) and _normal(c) in text]
+            assert len(shared) < 2, f"les choix de « {statement} » reprennent ceux de {cell_id} : {shared}"

@@ -173,6 +173,32 @@ def construire_ae_lineaire(k, d=784):
     return keras.Sequential([keras.Input(shape=(d,)), keras.layers.Dense(64), keras.layers.Dense(k),
                              keras.layers.Dense(d)])
 ''',
+    # Plages restreintes par une activation égarée (issue 12) : les trois dernières sont presque
+    # linéaires pour des entrées d'ordre 1 ; seules de grandes entrées les révèlent.
+    "sigmoïde cachée dans le goulot": '''
+def construire_ae_lineaire(k, d=784):
+    return keras.Sequential([keras.Input(shape=(d,)), keras.layers.Dense(k, activation="sigmoid"), keras.layers.Dense(d)])
+''',
+    "ReLU en sortie": '''
+def construire_ae_lineaire(k, d=784):
+    return keras.Sequential([keras.Input(shape=(d,)), keras.layers.Dense(k), keras.layers.Dense(d, activation="relu")])
+''',
+    "tanh très étirée dans le goulot (linéaire près de 0, bornée à ±1000)": '''
+def construire_ae_lineaire(k, d=784):
+    return keras.Sequential([keras.Input(shape=(d,)), keras.layers.Dense(k),
+                             keras.layers.Lambda(lambda t: 1000.0 * keras.ops.tanh(t / 1000.0)), keras.layers.Dense(d)])
+''',
+    "sortie coupée dans [-10, 10]": '''
+def construire_ae_lineaire(k, d=784):
+    entree = keras.Input(shape=(d,))
+    sortie = keras.layers.Dense(d)(keras.layers.Dense(k)(entree))
+    return keras.Model(entree, keras.layers.Lambda(lambda t: keras.ops.clip(t, -10.0, 10.0))(sortie))
+''',
+    "softsign très étirée en sortie": '''
+def construire_ae_lineaire(k, d=784):
+    return keras.Sequential([keras.Input(shape=(d,)), keras.layers.Dense(k), keras.layers.Dense(d),
+                             keras.layers.Lambda(lambda t: 1000.0 * keras.ops.softsign(t / 1000.0))])
+''',
 }
 
 AE_CORRECT = {
@@ -186,6 +212,12 @@ def construire_ae_lineaire(k, d=784):
     decodeur = keras.Sequential([keras.Input(shape=(k,)), keras.layers.Dense(d, activation=None)])
     entree = keras.Input(shape=(d,))
     return keras.Model(entree, decodeur(encodeur(entree)))
+''',
+    "couches nommées, couche Activation linéaire séparée": '''
+def construire_ae_lineaire(k, d=784):
+    x = keras.Input(shape=(d,), name="pixels")
+    code = keras.layers.Activation("linear", name="identite")(keras.layers.Dense(k, name="goulot")(x))
+    return keras.Model(x, keras.layers.Dense(d, name="reconstruction")(code))
 ''',
 }
 

@@ -48,6 +48,16 @@ def construire_autoencodeur_dense(latent_dim):
     # VOTRE CODE ICI
     raise NotImplementedError()
 ''',
+    # Sorties dont une activation égarée restreint la plage (issue 12) : toujours dans [0, 1],
+    # mais jamais près de 0 (noir) ou jamais près de 1 (blanc).
+    "sigmoïde d'une ReLU (pixels ≥ 0,5)": variant(
+        sortie="relu", reshape=', keras.layers.Activation("sigmoid"), keras.layers.Reshape((28, 28, 1))'),
+    "sigmoïde appliquée deux fois (pixels entre 0,5 et 0,73)": variant(
+        reshape=', keras.layers.Activation("sigmoid"), keras.layers.Reshape((28, 28, 1))'),
+    "moitié d'une sigmoïde (pixels ≤ 0,5)": variant(
+        reshape=', keras.layers.Lambda(lambda t: 0.5 * t), keras.layers.Reshape((28, 28, 1))'),
+    "tanh en sortie": variant(sortie="tanh"),
+    "softplus en sortie": variant(sortie="softplus"),
 }
 
 CORRECT = {
@@ -67,6 +77,20 @@ def construire_autoencodeur_dense(latent_dim):
     decodeur = keras.Model(z, keras.layers.Reshape((28, 28, 1))(h), name="decodeur")
     autoencodeur = keras.Sequential([keras.Input(shape=(28, 28, 1)), encodeur, decodeur])
     return autoencodeur, encodeur, decodeur
+''',
+    # La plage du code n'est pas fixée par le contrat : un code borné reste juste.
+    "code tanh": variant(code=', activation="tanh"'),
+    "code sigmoïde": variant(code=', activation="sigmoid"'),
+    "couches cachées tanh, Conv2DTranspose, sigmoïde séparée, couches nommées": '''
+def construire_autoencodeur_dense(latent_dim):
+    encodeur = keras.Sequential([keras.Input(shape=(28, 28, 1)), keras.layers.Flatten(name="aplatir"),
+        keras.layers.Dense(64, activation="tanh", name="cachee"), keras.layers.Dense(latent_dim, name="code")],
+        name="enc")
+    decodeur = keras.Sequential([keras.Input(shape=(latent_dim,)), keras.layers.Dense(7 * 7 * 8, activation="tanh"),
+        keras.layers.Reshape((7, 7, 8)), keras.layers.Conv2DTranspose(1, 4, strides=4, padding="same"),
+        keras.layers.Activation("sigmoid", name="pixels")], name="dec")
+    entree = keras.Input(shape=(28, 28, 1))
+    return keras.Model(entree, decodeur(encodeur(entree))), encodeur, decodeur
 ''',
 }
 

@@ -162,6 +162,55 @@ def construire_decodeur_conv(c):
         layers.Conv2D(1, 3, padding="same", activation="sigmoid"),
     ])
 ''',
+        # Sorties dont une activation égarée restreint la plage (issue 12) : dans [0, 1], mais jamais
+        # près de 0 (noir) ou jamais près de 1 (blanc).
+        "sigmoïde d'une ReLU (pixels ≥ 0,5)": '''
+def construire_decodeur_conv(c):
+    return keras.Sequential([
+        keras.Input(shape=(7, 7, c)),
+        layers.Conv2D(8, 3, padding="same", activation="relu"),
+        layers.UpSampling2D(2),
+        layers.Conv2D(16, 3, padding="same", activation="relu"),
+        layers.UpSampling2D(2),
+        layers.Conv2D(1, 3, padding="same", activation="relu"),
+        layers.Activation("sigmoid"),
+    ])
+''',
+        "sigmoïde appliquée deux fois (pixels entre 0,5 et 0,73)": '''
+def construire_decodeur_conv(c):
+    return keras.Sequential([
+        keras.Input(shape=(7, 7, c)),
+        layers.Conv2D(8, 3, padding="same", activation="relu"),
+        layers.UpSampling2D(2),
+        layers.Conv2D(16, 3, padding="same", activation="relu"),
+        layers.UpSampling2D(2),
+        layers.Conv2D(1, 3, padding="same", activation="sigmoid"),
+        layers.Activation("sigmoid"),
+    ])
+''',
+        "moitié d'une sigmoïde (pixels ≤ 0,5)": '''
+def construire_decodeur_conv(c):
+    return keras.Sequential([
+        keras.Input(shape=(7, 7, c)),
+        layers.Conv2D(8, 3, padding="same", activation="relu"),
+        layers.UpSampling2D(2),
+        layers.Conv2D(16, 3, padding="same", activation="relu"),
+        layers.UpSampling2D(2),
+        layers.Conv2D(1, 3, padding="same", activation="sigmoid"),
+        layers.Rescaling(0.5),
+    ])
+''',
+        "tanh en sortie": '''
+def construire_decodeur_conv(c):
+    return keras.Sequential([
+        keras.Input(shape=(7, 7, c)),
+        layers.Conv2D(8, 3, padding="same", activation="relu"),
+        layers.UpSampling2D(2),
+        layers.Conv2D(16, 3, padding="same", activation="relu"),
+        layers.UpSampling2D(2),
+        layers.Conv2D(1, 3, padding="same", activation="tanh"),
+    ])
+''',
     },
     "bruiter": {
         "modifie son argument": '''
@@ -286,6 +335,27 @@ def construire_encodeur_conv():
         layers.MaxPooling2D(4),
     ])
 ''',
+        # La plage des codes n'est pas fixée par le contrat : des codes bornés restent justes.
+        "codes tanh": '''
+def construire_encodeur_conv():
+    return keras.Sequential([
+        keras.Input(shape=(28, 28, 1)),
+        layers.Conv2D(16, 3, padding="same", activation="relu"),
+        layers.MaxPooling2D(2),
+        layers.Conv2D(8, 3, padding="same", activation="tanh"),
+        layers.MaxPooling2D(2),
+    ])
+''',
+        "codes sigmoïdes": '''
+def construire_encodeur_conv():
+    return keras.Sequential([
+        keras.Input(shape=(28, 28, 1)),
+        layers.Conv2D(16, 3, padding="same", activation="relu"),
+        layers.MaxPooling2D(2),
+        layers.Conv2D(8, 3, padding="same", activation="sigmoid"),
+        layers.MaxPooling2D(2),
+    ])
+''',
     },
     "construire_decodeur_conv": {
         "Conv2DTranspose à pas 2": '''
@@ -311,6 +381,14 @@ def construire_decodeur_conv(c):
     x = layers.UpSampling2D(2)(x)
     x = layers.Conv2D(1, 3, padding="same")(x)
     return keras.Model(code, layers.Lambda(lambda t: keras.ops.clip(t, 0.0, 1.0))(x))
+''',
+        "couches cachées tanh, BatchNormalization avant la sigmoïde": '''
+def construire_decodeur_conv(c):
+    code = keras.Input(shape=(7, 7, c), name="code")
+    x = layers.Conv2DTranspose(12, 3, strides=2, padding="same", activation="tanh", name="agrandir_1")(code)
+    x = layers.Conv2DTranspose(6, 3, strides=2, padding="same", activation="tanh", name="agrandir_2")(x)
+    x = layers.BatchNormalization(name="normaliser")(layers.Conv2D(1, 3, padding="same", name="pixels")(x))
+    return keras.Model(code, layers.Activation("sigmoid", name="sigmoide")(x))
 ''',
     },
     "bruiter": {

@@ -162,6 +162,18 @@ def perte_reconstruction(x, x_reconstruit):
 ''',
 }
 
+def encodeur_a_tetes(moyenne="", log_var=""):
+    """Un encodeur juste, sauf les arguments ajoutés aux couches Dense de z_mean et de z_log_var."""
+    return f'''
+def construire_encodeur(latent_dim):
+    entree = keras.Input(shape=(28, 28, 1))
+    h = keras.layers.Dense(64, activation="relu")(keras.layers.Flatten()(entree))
+    z_mean = keras.layers.Dense(latent_dim{moyenne})(h)
+    z_log_var = keras.layers.Dense(latent_dim{log_var})(h)
+    return keras.Model(entree, [z_mean, z_log_var, Echantillonnage()([z_mean, z_log_var])])
+'''
+
+
 ENCODEUR_WRONG = {
     "une seule sortie": '''
 def construire_encodeur(latent_dim):
@@ -213,6 +225,23 @@ def construire_encodeur(latent_dim):
     z_mean, z_log_var = keras.layers.Dense(latent_dim)(h), keras.layers.Dense(latent_dim)(h)
     return keras.Model(entree, [z_mean, z_log_var, Echantillonnage()([z_mean, z_log_var])])
 ''',
+    # Une activation égarée sur une tête restreint sa plage (issue 12) : z_log_var ≥ 0 donne σ ≥ 1
+    # pour toute image, z_mean ≥ 0 ou borné ne place pas les images partout où N(0, I) tire.
+    "ReLU sur z_log_var (σ ≥ 1)": encodeur_a_tetes(log_var=', activation="relu"'),
+    "softplus sur z_log_var (σ > 1)": encodeur_a_tetes(log_var=', activation="softplus"'),
+    "exponentielle sur z_log_var": encodeur_a_tetes(log_var=', activation="exponential"'),
+    "tanh sur z_log_var (σ² entre 1/e et e)": encodeur_a_tetes(log_var=', activation="tanh"'),
+    "ReLU sur z_mean": encodeur_a_tetes(moyenne=', activation="relu"'),
+    "sigmoïde sur z_mean": encodeur_a_tetes(moyenne=', activation="sigmoid"'),
+    "tanh sur z_mean (μ entre −1 et 1)": encodeur_a_tetes(moyenne=', activation="tanh"'),
+    "ReLU sur z": '''
+def construire_encodeur(latent_dim):
+    entree = keras.Input(shape=(28, 28, 1))
+    h = keras.layers.Dense(64, activation="relu")(keras.layers.Flatten()(entree))
+    z_mean, z_log_var = keras.layers.Dense(latent_dim)(h), keras.layers.Dense(latent_dim)(h)
+    z = keras.layers.ReLU()(Echantillonnage()([z_mean, z_log_var]))
+    return keras.Model(entree, [z_mean, z_log_var, z])
+''',
 }
 
 ENCODEUR_CORRECT = {
@@ -234,6 +263,23 @@ def construire_encodeur(latent_dim):
     z_log_var = keras.layers.Dense(latent_dim, name="log_variance")(h)
     z = keras.layers.Lambda(lambda t: echantillonnage(t[0], t[1]))([z_mean, z_log_var])
     return keras.Model(entree, [z_mean, z_log_var, z])
+''',
+    "z_log_var coupé dans [−10, 10] (stabilité numérique)": '''
+def construire_encodeur(latent_dim):
+    entree = keras.Input(shape=(28, 28, 1))
+    h = keras.layers.Dense(128, activation="relu")(keras.layers.Flatten()(entree))
+    z_mean = keras.layers.Dense(latent_dim)(h)
+    z_log_var = keras.layers.Lambda(lambda t: keras.ops.clip(t, -10.0, 10.0))(keras.layers.Dense(latent_dim)(h))
+    return keras.Model(entree, [z_mean, z_log_var, Echantillonnage()([z_mean, z_log_var])])
+''',
+    "une Dense(2·latent_dim) coupée en deux, couches cachées tanh et BatchNormalization": '''
+def construire_encodeur(latent_dim):
+    entree = keras.Input(shape=(28, 28, 1), name="image")
+    h = keras.layers.Dense(64, activation="tanh", name="cachee")(keras.layers.Flatten()(entree))
+    h = keras.layers.BatchNormalization(name="normalisation")(h)
+    parametres = keras.layers.Dense(2 * latent_dim, name="parametres")(h)
+    z_mean, z_log_var = parametres[:, :latent_dim], parametres[:, latent_dim:]
+    return keras.Model(entree, [z_mean, z_log_var, Echantillonnage(name="tirage")([z_mean, z_log_var])])
 ''',
 }
 
@@ -270,6 +316,32 @@ def construire_decodeur(latent_dim):
     return keras.Sequential([keras.Input(shape=(2,)), keras.layers.Dense(64, activation="relu"),
                              keras.layers.Dense(784, activation="sigmoid"), keras.layers.Reshape((28, 28, 1))])
 ''',
+    # Sorties dont une activation égarée restreint (ou ne restreint pas) la plage (issue 12).
+    "ReLU en sortie (pixels dans [0, ∞))": '''
+def construire_decodeur(latent_dim):
+    return keras.Sequential([keras.Input(shape=(latent_dim,)), keras.layers.Dense(64, activation="relu"),
+                             keras.layers.Dense(784, activation="relu"), keras.layers.Reshape((28, 28, 1))])
+''',
+    "tanh en sortie (pixels dans [−1, 1])": '''
+def construire_decodeur(latent_dim):
+    return keras.Sequential([keras.Input(shape=(latent_dim,)), keras.layers.Dense(64, activation="relu"),
+                             keras.layers.Dense(784, activation="tanh"), keras.layers.Reshape((28, 28, 1))])
+''',
+    "sigmoïde d'une ReLU (pixels ≥ 0,5)": '''
+def construire_decodeur(latent_dim):
+    return keras.Sequential([keras.Input(shape=(latent_dim,)), keras.layers.Dense(64, activation="relu"),
+                             keras.layers.Dense(784, activation="relu"), keras.layers.Activation("sigmoid"), keras.layers.Reshape((28, 28, 1))])
+''',
+    "sigmoïde appliquée deux fois (pixels entre 0,5 et 0,73)": '''
+def construire_decodeur(latent_dim):
+    return keras.Sequential([keras.Input(shape=(latent_dim,)), keras.layers.Dense(64, activation="relu"),
+                             keras.layers.Dense(784, activation="sigmoid"), keras.layers.Activation("sigmoid"), keras.layers.Reshape((28, 28, 1))])
+''',
+    "moitié d'une sigmoïde (pixels ≤ 0,5)": '''
+def construire_decodeur(latent_dim):
+    return keras.Sequential([keras.Input(shape=(latent_dim,)), keras.layers.Dense(64, activation="relu"),
+                             keras.layers.Dense(784, activation="sigmoid"), keras.layers.Rescaling(0.5), keras.layers.Reshape((28, 28, 1))])
+''',
 }
 
 DECODEUR_CORRECT = {
@@ -288,6 +360,13 @@ def construire_decodeur(latent_dim):
         keras.layers.Reshape((7, 7, 8)), keras.layers.UpSampling2D(), keras.layers.Conv2D(8, 3, padding="same", activation="relu"),
         keras.layers.UpSampling2D(), keras.layers.Conv2D(1, 3, padding="same"), keras.layers.Activation("sigmoid"),
     ])
+''',
+    "couches cachées tanh, BatchNormalization avant la sigmoïde, couches nommées": '''
+def construire_decodeur(latent_dim):
+    z = keras.Input(shape=(latent_dim,), name="code")
+    h = keras.layers.Dense(128, activation="tanh", name="cachee")(z)
+    h = keras.layers.BatchNormalization(name="normalisation")(keras.layers.Dense(784, name="pixels")(h))
+    return keras.Model(z, keras.layers.Reshape((28, 28, 1))(keras.layers.Activation("sigmoid", name="sigmoide")(h)))
 ''',
 }
 

@@ -1,0 +1,328 @@
+"""Catalogue de variantes des fonctions notées de 05_gan, passées au banc des variantes.
+
+Chaque mauvaise réponse doit échouer à au moins une cellule ``test_<fonction>*`` ; chaque réponse
+juste (différente de la référence) doit les réussir toutes. Les erreurs cataloguées sont celles que
+la tâche du notebook 05 demande d'attraper : forme, étendue de la sortie (sigmoïde au lieu de tanh,
+ReLU qui restreint l'étendue, sigmoïde sur les logits), étiquettes inversées (le guide keras.io),
+sommes au lieu de moyennes, termes moyennés au lieu d'additionnés, probabilités au lieu de logits,
+logarithme de la sigmoïde écrit à la main (débordement à ±40), NumPy dans un ``train_step``.
+"""
+
+import pytest
+
+from variant_harness import check_catalogue
+
+# Le générateur de référence, à une couche près : chaque mauvaise réponse ne change qu'une chose.
+_G_DEBUT = '''
+def construire_generateur(latent_dim):
+    return keras.Sequential([
+        keras.Input(shape=(latent_dim,)),
+        keras.layers.Dense(7 * 7 * 32), keras.layers.LeakyReLU(0.2), keras.layers.Reshape((7, 7, 32)),
+        keras.layers.Conv2DTranspose(16, 4, strides=2, padding="same"), keras.layers.LeakyReLU(0.2),
+'''
+
+GENERATEUR_WRONG = {
+    "sigmoïde au lieu de tanh": _G_DEBUT + '''
+        keras.layers.Conv2DTranspose(1, 4, strides=2, padding="same", activation="sigmoid"),
+    ])
+''',
+    "sortie linéaire (pas de tanh)": _G_DEBUT + '''
+        keras.layers.Conv2DTranspose(1, 4, strides=2, padding="same"),
+    ])
+''',
+    "ReLU avant la tanh (sortie dans [0, 1])": _G_DEBUT + '''
+        keras.layers.Conv2DTranspose(1, 4, strides=2, padding="same", activation="relu"),
+        keras.layers.Activation("tanh"),
+    ])
+''',
+    "tanh divisée par 2 (sortie dans [−0,5, 0,5])": _G_DEBUT + '''
+        keras.layers.Conv2DTranspose(1, 4, strides=2, padding="same", activation="tanh"),
+        keras.layers.Rescaling(0.5),
+    ])
+''',
+    "sortie (batch, 784)": '''
+def construire_generateur(latent_dim):
+    return keras.Sequential([keras.Input(shape=(latent_dim,)), keras.layers.Dense(128, activation="relu"),
+                             keras.layers.Dense(784, activation="tanh")])
+''',
+    "sortie (batch, 28, 28)": '''
+def construire_generateur(latent_dim):
+    return keras.Sequential([keras.Input(shape=(latent_dim,)), keras.layers.Dense(128, activation="relu"),
+                             keras.layers.Dense(784, activation="tanh"), keras.layers.Reshape((28, 28))])
+''',
+    "images 14 × 14 (un seul déploiement)": '''
+def construire_generateur(latent_dim):
+    return keras.Sequential([keras.Input(shape=(latent_dim,)), keras.layers.Dense(7 * 7 * 16, activation="relu"),
+                             keras.layers.Reshape((7, 7, 16)),
+                             keras.layers.Conv2DTranspose(1, 4, strides=2, padding="same", activation="tanh")])
+''',
+    "dimension latente figée à 100": '''
+def construire_generateur(latent_dim):
+    return keras.Sequential([keras.Input(shape=(100,)), keras.layers.Dense(128, activation="relu"),
+                             keras.layers.Dense(784, activation="tanh"), keras.layers.Reshape((28, 28, 1))])
+''',
+    "ignore z": '''
+def construire_generateur(latent_dim):
+    z = keras.Input(shape=(latent_dim,))
+    h = keras.layers.Dense(784, activation="tanh")(keras.layers.Lambda(lambda t: 0.0 * t + 1.0)(z))
+    return keras.Model(z, keras.layers.Reshape((28, 28, 1))(h))
+''',
+}
+
+GENERATEUR_CORRECT = {
+    "dense seulement": '''
+def construire_generateur(latent_dim):
+    return keras.Sequential([
+        keras.Input(shape=(latent_dim,)),
+        keras.layers.Dense(256), keras.layers.LeakyReLU(0.2),
+        keras.layers.Dense(512), keras.layers.BatchNormalization(), keras.layers.LeakyReLU(0.2),
+        keras.layers.Dense(28 * 28, activation="tanh"), keras.layers.Reshape((28, 28, 1)),
+    ])
+''',
+    "UpSampling2D, fonctionnel, tanh à part": '''
+def construire_generateur(latent_dim):
+    z = keras.Input(shape=(latent_dim,))
+    h = keras.layers.Reshape((7, 7, 32))(keras.layers.Dense(7 * 7 * 32, activation="relu")(z))
+    h = keras.layers.Conv2D(32, 3, padding="same", activation="relu")(keras.layers.UpSampling2D()(h))
+    h = keras.layers.Conv2D(1, 3, padding="same")(keras.layers.UpSampling2D()(h))
+    return keras.Model(z, keras.layers.Activation("tanh")(h))
+''',
+    "2·sigmoïde − 1": '''
+def construire_generateur(latent_dim):
+    return keras.Sequential([
+        keras.Input(shape=(latent_dim,)), keras.layers.Dense(7 * 7 * 16, activation="relu"),
+        keras.layers.Reshape((7, 7, 16)),
+        keras.layers.Conv2DTranspose(8, 3, strides=2, padding="same", activation="relu"),
+        keras.layers.Conv2DTranspose(1, 3, strides=2, padding="same", activation="sigmoid"),
+        keras.layers.Rescaling(2.0, offset=-1.0),
+    ])
+''',
+}
+
+_D_DEBUT = '''
+def construire_discriminateur():
+    return keras.Sequential([
+        keras.Input(shape=(28, 28, 1)),
+        keras.layers.Conv2D(16, 4, strides=2, padding="same"), keras.layers.LeakyReLU(0.2),
+        keras.layers.Conv2D(32, 4, strides=2, padding="same"), keras.layers.LeakyReLU(0.2),
+'''
+
+DISCRIMINATEUR_WRONG = {
+    "sigmoïde en sortie": _D_DEBUT + '''
+        keras.layers.Flatten(), keras.layers.Dense(1, activation="sigmoid"),
+    ])
+''',
+    "sigmoïde dans une couche à part": _D_DEBUT + '''
+        keras.layers.Flatten(), keras.layers.Dense(1), keras.layers.Activation("sigmoid"),
+    ])
+''',
+    "tanh en sortie": _D_DEBUT + '''
+        keras.layers.Flatten(), keras.layers.Dense(1, activation="tanh"),
+    ])
+''',
+    "ReLU en sortie (logits positifs)": _D_DEBUT + '''
+        keras.layers.Flatten(), keras.layers.Dense(1, activation="relu"),
+    ])
+''',
+    "softplus en sortie": _D_DEBUT + '''
+        keras.layers.Flatten(), keras.layers.Dense(1, activation="softplus"),
+    ])
+''',
+    "deux sorties softmax": _D_DEBUT + '''
+        keras.layers.Flatten(), keras.layers.Dense(2, activation="softmax"),
+    ])
+''',
+    "sans Flatten : (batch, 7, 7, 1)": _D_DEBUT + '''
+        keras.layers.Dense(1),
+    ])
+''',
+    "sortie (batch,)": _D_DEBUT + '''
+        keras.layers.Flatten(), keras.layers.Dense(1), keras.layers.Lambda(lambda t: keras.ops.squeeze(t, -1)),
+    ])
+''',
+    "entrée aplatie (784,)": '''
+def construire_discriminateur():
+    return keras.Sequential([keras.Input(shape=(784,)), keras.layers.Dense(64), keras.layers.LeakyReLU(0.2),
+                             keras.layers.Dense(1)])
+''',
+}
+
+DISCRIMINATEUR_CORRECT = {
+    "dense seulement": '''
+def construire_discriminateur():
+    return keras.Sequential([
+        keras.Input(shape=(28, 28, 1)), keras.layers.Flatten(),
+        keras.layers.Dense(256), keras.layers.LeakyReLU(0.2), keras.layers.Dropout(0.3),
+        keras.layers.Dense(1),
+    ])
+''',
+    "fonctionnel, BatchNorm et moyenne globale": '''
+def construire_discriminateur():
+    x = keras.Input(shape=(28, 28, 1))
+    h = keras.layers.Conv2D(32, 3, strides=2, padding="same", activation="relu")(x)
+    h = keras.layers.BatchNormalization()(keras.layers.Conv2D(64, 3, strides=2, padding="same")(h))
+    h = keras.layers.GlobalAveragePooling2D()(keras.layers.LeakyReLU(0.2)(h))
+    return keras.Model(x, keras.layers.Dense(1, name="logit")(h))
+''',
+}
+
+PERTE_D_WRONG = {
+    "étiquettes inversées (guide keras.io : réel = 0)": '''
+def perte_discriminateur(logits_reels, logits_faux):
+    bce = keras.losses.BinaryCrossentropy(from_logits=True)
+    return bce(keras.ops.zeros_like(logits_reels), logits_reels) + bce(keras.ops.ones_like(logits_faux), logits_faux)
+''',
+    "moyenne des deux termes": '''
+def perte_discriminateur(logits_reels, logits_faux):
+    bce = keras.losses.BinaryCrossentropy(from_logits=True)
+    return 0.5 * (bce(keras.ops.ones_like(logits_reels), logits_reels) + bce(keras.ops.zeros_like(logits_faux), logits_faux))
+''',
+    "sommes sur les lots": '''
+def perte_discriminateur(logits_reels, logits_faux):
+    reels = keras.losses.binary_crossentropy(keras.ops.ones_like(logits_reels), logits_reels, from_logits=True)
+    faux = keras.losses.binary_crossentropy(keras.ops.zeros_like(logits_faux), logits_faux, from_logits=True)
+    return keras.ops.sum(reels) + keras.ops.sum(faux)
+''',
+    "un seul lot concaténé, une seule moyenne": '''
+def perte_discriminateur(logits_reels, logits_faux):
+    logits = keras.ops.concatenate([logits_reels, logits_faux], axis=0)
+    cibles = keras.ops.concatenate([keras.ops.ones_like(logits_reels), keras.ops.zeros_like(logits_faux)], axis=0)
+    return 2.0 * keras.losses.BinaryCrossentropy(from_logits=True)(cibles, logits)
+''',
+    "probabilités au lieu de logits (from_logits oublié)": '''
+def perte_discriminateur(logits_reels, logits_faux):
+    bce = keras.losses.BinaryCrossentropy()
+    return bce(keras.ops.ones_like(logits_reels), logits_reels) + bce(keras.ops.zeros_like(logits_faux), logits_faux)
+''',
+    # tf.sigmoid, et non keras.ops.sigmoid : Keras 3 garde derrière la sortie de keras.ops.sigmoid
+    # un logit caché (_keras_logits) que ses pertes retrouvent (variante juste ci-dessous).
+    "tf.sigmoid puis entropie croisée sur les probabilités": '''
+def perte_discriminateur(logits_reels, logits_faux):
+    bce = keras.losses.BinaryCrossentropy()
+    return (bce(tf.ones_like(logits_reels), tf.sigmoid(logits_reels))
+            + bce(tf.zeros_like(logits_faux), tf.sigmoid(logits_faux)))
+''',
+    "log(sigmoïde) écrit à la main": '''
+def perte_discriminateur(logits_reels, logits_faux):
+    return (-tf.reduce_mean(tf.math.log(tf.sigmoid(logits_reels)))
+            - tf.reduce_mean(tf.math.log(1.0 - tf.sigmoid(logits_faux))))
+''',
+    "oublie les fausses images": '''
+def perte_discriminateur(logits_reels, logits_faux):
+    return keras.losses.BinaryCrossentropy(from_logits=True)(keras.ops.ones_like(logits_reels), logits_reels)
+''',
+    "écrite avec NumPy": '''
+def perte_discriminateur(logits_reels, logits_faux):
+    r, f = np.asarray(logits_reels, np.float64), np.asarray(logits_faux, np.float64)
+    return np.float32(np.mean(np.logaddexp(0, -r)) + np.mean(np.logaddexp(0, f)))
+''',
+}
+
+PERTE_D_CORRECT = {
+    "keras.ops.sigmoid puis entropie croisée (Keras retrouve le logit caché)": '''
+def perte_discriminateur(logits_reels, logits_faux):
+    bce = keras.losses.BinaryCrossentropy()
+    return (bce(keras.ops.ones_like(logits_reels), keras.ops.sigmoid(logits_reels))
+            + bce(keras.ops.zeros_like(logits_faux), keras.ops.sigmoid(logits_faux)))
+''',
+    "tf.nn.sigmoid_cross_entropy_with_logits": '''
+def perte_discriminateur(logits_reels, logits_faux):
+    reels = tf.nn.sigmoid_cross_entropy_with_logits(labels=tf.ones_like(logits_reels), logits=logits_reels)
+    faux = tf.nn.sigmoid_cross_entropy_with_logits(labels=tf.zeros_like(logits_faux), logits=logits_faux)
+    return tf.reduce_mean(reels) + tf.reduce_mean(faux)
+''',
+    "softplus": '''
+def perte_discriminateur(logits_reels, logits_faux):
+    return keras.ops.mean(keras.ops.softplus(-logits_reels)) + keras.ops.mean(keras.ops.softplus(logits_faux))
+''',
+    "objet BinaryCrossentropy": '''
+bce = keras.losses.BinaryCrossentropy(from_logits=True)
+
+def perte_discriminateur(logits_reels, logits_faux):
+    return bce(tf.ones_like(logits_reels), logits_reels) + bce(tf.zeros_like(logits_faux), logits_faux)
+''',
+}
+
+PERTE_G_WRONG = {
+    "forme minimax log(1 − D(G(z)))": '''
+def perte_generateur(logits_faux):
+    return -keras.ops.mean(keras.losses.binary_crossentropy(
+        keras.ops.zeros_like(logits_faux), logits_faux, from_logits=True))
+''',
+    "étiquette 0 (la cible du discriminateur)": '''
+def perte_generateur(logits_faux):
+    return keras.losses.BinaryCrossentropy(from_logits=True)(keras.ops.zeros_like(logits_faux), logits_faux)
+''',
+    "somme sur le lot": '''
+def perte_generateur(logits_faux):
+    return keras.ops.sum(keras.losses.binary_crossentropy(
+        keras.ops.ones_like(logits_faux), logits_faux, from_logits=True))
+''',
+    "une valeur par image (pas de moyenne)": '''
+def perte_generateur(logits_faux):
+    return keras.losses.binary_crossentropy(keras.ops.ones_like(logits_faux), logits_faux, from_logits=True)
+''',
+    "probabilités au lieu de logits (from_logits oublié)": '''
+def perte_generateur(logits_faux):
+    return keras.losses.BinaryCrossentropy()(keras.ops.ones_like(logits_faux), logits_faux)
+''',
+    "tf.sigmoid puis entropie croisée sur les probabilités": '''
+def perte_generateur(logits_faux):
+    return keras.losses.BinaryCrossentropy()(tf.ones_like(logits_faux), tf.sigmoid(logits_faux))
+''',
+    "log(sigmoïde) écrit à la main": '''
+def perte_generateur(logits_faux):
+    return -tf.reduce_mean(tf.math.log(tf.sigmoid(logits_faux)))
+''',
+    "écrite avec NumPy": '''
+def perte_generateur(logits_faux):
+    return np.float32(np.mean(np.logaddexp(0, -np.asarray(logits_faux, np.float64))))
+''',
+}
+
+PERTE_G_CORRECT = {
+    "keras.ops.sigmoid puis entropie croisée (Keras retrouve le logit caché)": '''
+def perte_generateur(logits_faux):
+    return keras.losses.BinaryCrossentropy()(keras.ops.ones_like(logits_faux), keras.ops.sigmoid(logits_faux))
+''',
+    "softplus": '''
+def perte_generateur(logits_faux):
+    return keras.ops.mean(keras.ops.softplus(-logits_faux))
+''',
+    "tf.nn.sigmoid_cross_entropy_with_logits": '''
+def perte_generateur(logits_faux):
+    return tf.reduce_mean(tf.nn.sigmoid_cross_entropy_with_logits(labels=tf.ones_like(logits_faux), logits=logits_faux))
+''',
+    "−log_sigmoid de keras.ops": '''
+def perte_generateur(logits_faux):
+    return -keras.ops.mean(keras.ops.log_sigmoid(logits_faux))
+''',
+}
+
+QUIZ = {
+    "reponse_q1": ({"a": 'reponse_q1 = "a"', "c": 'reponse_q1 = "c"', "d": 'reponse_q1 = "d"',
+                    "majuscule": 'reponse_q1 = "B"', "avec parenthèse": 'reponse_q1 = "b)"',
+                    "texte de la réponse": 'reponse_q1 = "gradient fort"'},
+                   {"lettre": 'reponse_q1 = "b"', "calculée": 'reponse_q1 = "B".lower()'}),
+    "reponse_q2": ({"a": 'reponse_q2 = "a"', "b": 'reponse_q2 = "b"', "d": 'reponse_q2 = "d"',
+                    "majuscule": 'reponse_q2 = "C"', "liste": 'reponse_q2 = ["c"]', "espaces": 'reponse_q2 = " c "'},
+                   {"lettre": "reponse_q2 = 'c'", "calculée": 'reponse_q2 = "abcd"[2]'}),
+}
+
+CATALOGUE = {
+    "construire_generateur": (GENERATEUR_WRONG, GENERATEUR_CORRECT),
+    "construire_discriminateur": (DISCRIMINATEUR_WRONG, DISCRIMINATEUR_CORRECT),
+    "perte_discriminateur": (PERTE_D_WRONG, PERTE_D_CORRECT),
+    "perte_generateur": (PERTE_G_WRONG, PERTE_G_CORRECT),
+    **QUIZ,
+}
+
+
+def test_catalogue_is_large_enough():
+    for wrong, correct in CATALOGUE.values():
+        assert len(wrong) >= 6 and len(correct) >= 2
+
+
+@pytest.mark.parametrize("function", sorted(CATALOGUE))
+def test_every_variant_gets_its_expected_grade(function):
+    check_catalogue("05_gan", function, *CATALOGUE[function])
