@@ -7,7 +7,7 @@ l'énoncé de la tâche demande d'attraper (COURSE.md §2 et la tâche du notebo
 
 import pytest
 
-from variant_harness import check_catalogue
+from variant_harness import check_catalogue, quiz_variants
 
 ECHANTILLONNAGE_WRONG = {
     "exp(z_log_var) au lieu de exp(0,5·z_log_var)": '''
@@ -370,15 +370,7 @@ def construire_decodeur(latent_dim):
 ''',
 }
 
-QUIZ = {
-    "reponse_q1": ({"b": 'reponse_q1 = "b"', "majuscule": 'reponse_q1 = "C"', "avec parenthèse": 'reponse_q1 = "c)"',
-                    "texte de la réponse": 'reponse_q1 = "modélise une distribution"', "a": 'reponse_q1 = "a"',
-                    "d": 'reponse_q1 = "d"'},
-                   {"lettre": 'reponse_q1 = "c"', "calculée": 'reponse_q1 = "C".lower()'}),
-    "reponse_q2": ({"a": 'reponse_q2 = "a"', "majuscule": 'reponse_q2 = "B"', "c": 'reponse_q2 = "c"',
-                    "d": 'reponse_q2 = "d"', "liste": 'reponse_q2 = ["b"]', "espaces": 'reponse_q2 = " b "'},
-                   {"lettre": "reponse_q2 = 'b'", "calculée": 'reponse_q2 = "abcd"[1]'}),
-}
+QUIZ = {"reponse_q1": quiz_variants("reponse_q1", "c"), "reponse_q2": quiz_variants("reponse_q2", "b")}
 
 CATALOGUE = {
     "echantillonnage": (ECHANTILLONNAGE_WRONG, ECHANTILLONNAGE_CORRECT),

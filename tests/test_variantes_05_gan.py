@@ -10,7 +10,7 @@ logarithme de la sigmoïde écrit à la main (débordement à ±40), NumPy dans 
 
 import pytest
 
-from variant_harness import check_catalogue
+from variant_harness import check_catalogue, quiz_variants
 
 # Le générateur de référence, à une couche près : chaque mauvaise réponse ne change qu'une chose.
 _G_DEBUT = '''
@@ -299,15 +299,7 @@ def perte_generateur(logits_faux):
 ''',
 }
 
-QUIZ = {
-    "reponse_q1": ({"a": 'reponse_q1 = "a"', "c": 'reponse_q1 = "c"', "d": 'reponse_q1 = "d"',
-                    "majuscule": 'reponse_q1 = "B"', "avec parenthèse": 'reponse_q1 = "b)"',
-                    "texte de la réponse": 'reponse_q1 = "gradient fort"'},
-                   {"lettre": 'reponse_q1 = "b"', "calculée": 'reponse_q1 = "B".lower()'}),
-    "reponse_q2": ({"a": 'reponse_q2 = "a"', "b": 'reponse_q2 = "b"', "d": 'reponse_q2 = "d"',
-                    "majuscule": 'reponse_q2 = "C"', "liste": 'reponse_q2 = ["c"]', "espaces": 'reponse_q2 = " c "'},
-                   {"lettre": "reponse_q2 = 'c'", "calculée": 'reponse_q2 = "abcd"[2]'}),
-}
+QUIZ = {"reponse_q1": quiz_variants("reponse_q1", "b"), "reponse_q2": quiz_variants("reponse_q2", "c")}
 
 CATALOGUE = {
     "construire_generateur": (GENERATEUR_WRONG, GENERATEUR_CORRECT),

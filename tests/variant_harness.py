@@ -156,3 +156,23 @@ def check_catalogue(assignment, function, wrong, correct):
     rejected = [reports[name].describe() for name in correct if not reports[name].passed_all]
     assert not missed, "mauvaises réponses acceptées :\n" + "\n".join(missed)
     assert not rejected, "bonnes réponses refusées :\n" + "\n".join(rejected)
+
+
+def quiz_variants(cell, answer, letters="abcd"):
+    """``(mauvaises, bonnes)`` réponses d'une cellule de quiz ``cell`` (``"reponse_q1"``) dont la bonne
+    lettre est ``answer`` : les autres lettres, la bonne en majuscule, suivie d'une parenthèse,
+    entourée d'espaces, dans une liste, le texte au lieu de la lettre ; la lettre seule, calculée."""
+    wrong = {letter: f'{cell} = "{letter}"' for letter in letters if letter != answer}
+    wrong.update({
+        "majuscule": f'{cell} = "{answer.upper()}"',
+        "avec parenthèse": f'{cell} = "{answer})"',
+        "espaces": f'{cell} = " {answer} "',
+        "liste": f'{cell} = ["{answer}"]',
+        "texte de la réponse": f'{cell} = "la réponse {answer}"',
+    })
+    correct = {
+        "lettre": f"{cell} = '{answer}'",
+        "calculée": f'{cell} = "{answer.upper()}".lower()',
+        "indexée": f'{cell} = "{letters}"[{letters.index(answer)}]',
+    }
+    return wrong, correct
