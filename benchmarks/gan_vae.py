@@ -29,7 +29,7 @@ import pathlib
 import re
 import sys
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 from course import donnees, graphiques, qualite  # noqa: E402  (course d'abord : journaux de TF)
 
