@@ -28,13 +28,19 @@ def test_question_refuses_inconsistent_input():
         quiz.question(**{**QUESTION, "bonne": "d"})
 
 
-def test_afficher_sends_the_question_to_the_browser_unshuffled(monkeypatch):
+def displayed(monkeypatch):
+    """Affiche QUESTION avec ``quiz.afficher`` ; renvoie ``(html, [scripts])`` envoyés au navigateur."""
     shown = []
     shell = InteractiveShell.instance()
     monkeypatch.setattr(shell.display_pub, "publish", lambda data, **kw: shown.append(data))
     quiz.afficher(quiz.question(**QUESTION))
-    script = "".join(d.get("application/javascript", "") for d in shown)
     html = "".join(d.get("text/html", "") for d in shown)
+    return html, [d["application/javascript"] for d in shown if "application/javascript" in d]
+
+
+def test_afficher_sends_the_question_to_the_browser_unshuffled(monkeypatch):
+    html, scripts = displayed(monkeypatch)
+    script = "".join(scripts)
     assert "b) (n, 28, 28, 1)" in script and "lot, hauteur, largeur, canal" in script
     assert 'data-shuffleanswers="False"' in html
 
@@ -43,12 +49,7 @@ def test_afficher_adds_no_english_answer_string_and_keeps_mathjax_local(monkeypa
     # Le mode « preserve_responses » de jupyterquiz ajoute un mode d'emploi en anglais ; le script
     # s'exécute avec une MathJax locale (jamais de CDN, jamais la MathJax de JupyterLab remplacée).
     # Le comportement dans le navigateur est vérifié par tests/test_navigateur.py.
-    shown = []
-    shell = InteractiveShell.instance()
-    monkeypatch.setattr(shell.display_pub, "publish", lambda data, **kw: shown.append(data))
-    quiz.afficher(quiz.question(**QUESTION))
-    html = "".join(d.get("text/html", "") for d in shown)
-    scripts = [d["application/javascript"] for d in shown if "application/javascript" in d]
+    html, scripts = displayed(monkeypatch)
     assert 'data-preserveresponses="false"' in html
     assert len(scripts) == 1
     assert scripts[0].startswith("(function () {\n" + quiz.MATHJAX_LOCAL)
