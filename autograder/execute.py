@@ -187,18 +187,22 @@ class MemoryWatch(threading.Thread):
     def __init__(self, pid, limit):
         super().__init__(daemon=True)
         self.pid, self.limit = pid, limit
-        self.peak, self.killed, self._stop = 0, False, threading.Event()
+        self.peak, self.killed, self._halt = 0, False, threading.Event()
+        self.seen = {}  # pid -> psutil.Process : tout l'arbre vu pendant l'exécution
 
     def run(self):
         try:
             root = psutil.Process(self.pid)
         except psutil.Error:
             return
-        while not self._stop.wait(0.2):
+        while True:
             try:
                 processes = [root, *root.children(recursive=True)]
+                self.seen.update((p.pid, p) for p in processes)
                 rss = sum(p.memory_info().rss for p in processes)
             except psutil.Error:
+                if self._halt.wait(0.2):
+                    return
                 continue
             self.peak = max(self.peak, rss)
             if rss > self.limit:
@@ -209,9 +213,11 @@ class MemoryWatch(threading.Thread):
                     except psutil.Error:
                         pass
                 return
+            if self._halt.wait(0.2):
+                return
 
     def stop(self):
-        self._stop.set()
+        self._halt.set()
 
 
 class GradingExecute(Execute):
@@ -296,14 +302,37 @@ def _run(nb, sandbox, shared, limits):
     client = GradingExecute(limits)
     NotebookClient.__init__(client, nb, km)  # comme ExecutePreprocessor.preprocess
     client.reset_execution_trackers()
-    with client.setup_kernel():
-        watch = MemoryWatch(km.provisioner.process.pid, limits.memory)
-        watch.start()
-        try:
-            events, tampering = _cells(client, nb, watch, limits)
-        finally:
-            watch.stop()
+    # nbclient n'arrête que les noyaux dont il a créé le gestionnaire : sans cleanup_kc, chaque
+    # noyau survivrait jusqu'à la fin du travailleur (un par copie corrigée). L'état du noyau est
+    # jeté : arrêt immédiat, puis tout reste de l'arbre du bac à sable est tué et attendu.
+    client.shutdown_kernel = "immediate"
+    watch = None
+    try:
+        with client.setup_kernel(cleanup_kc=True):
+            watch = MemoryWatch(km.provisioner.process.pid, limits.memory)
+            watch.start()
+            try:
+                events, tampering = _cells(client, nb, watch, limits)
+            finally:
+                watch.stop()
+    finally:
+        if watch is not None:
+            watch.join(timeout=5)
+            kill_tree(watch.seen.values())
     return events, tampering, watch.peak
+
+
+def kill_tree(processes):
+    """Tue (SIGKILL) et attend les processus de ``processes`` encore vivants (``psutil.Process``)."""
+    alive = []
+    for process in processes:
+        try:
+            if process.is_running() and process.status() != psutil.STATUS_ZOMBIE:
+                process.kill()
+                alive.append(process)
+        except psutil.Error:
+            pass
+    psutil.wait_procs(alive, timeout=5)
 
 
 def _cells(client, nb, watch, limits):

@@ -33,6 +33,8 @@ import sys
 
 import course
 
+from .workers import die_with_parent
+
 WORKDIR = "/travail"
 HOME = "/home/etudiant"
 DATA = "/donnees"
@@ -214,7 +216,9 @@ class Sandbox:
         return kept
 
     def limit_resources(self):
-        """À appeler dans le processus du noyau avant ``exec`` : mémoire virtuelle et fichiers core."""
+        """À appeler dans le processus du noyau avant ``exec`` : mémoire virtuelle, fichiers core, et
+        (Linux) mort avec le correcteur qui l'a lancé, pour l'isolement minimal aussi."""
+        die_with_parent(os.getppid())
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
         if sys.platform.startswith("linux"):
             resource.setrlimit(resource.RLIMIT_AS, (self.limits.memory, self.limits.memory))

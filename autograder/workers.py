@@ -7,8 +7,12 @@ grappe (Dask) n'est qu'un autre ``run`` qui renvoie les mêmes dictionnaires.
 """
 
 import concurrent.futures
+import ctypes
 import dataclasses
 import multiprocessing
+import os
+import signal
+import sys
 
 
 @dataclasses.dataclass
@@ -38,8 +42,26 @@ def grade_task(task):
     return {**task.key(), **dataclasses.asdict(graded)}
 
 
+# Chargé une fois pour toutes : die_with_parent sert aussi entre fork et exec (voir sandbox.py).
+_LIBC = ctypes.CDLL(None) if sys.platform.startswith("linux") else None
+PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent(parent_pid):
+    """Dans un travailleur : mourir (SIGKILL) si le processus ``parent_pid`` meurt, même tué par
+    ``kill -9`` ; sans cela les travailleurs orphelins continueraient les copies en attente. Le bac
+    à sable du noyau meurt avec son travailleur (``--die-with-parent``, voir sandbox.py). Linux
+    seulement (ailleurs : rien)."""
+    if _LIBC is None:
+        return
+    _LIBC.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent_pid:  # parent mort avant le prctl
+        os._exit(1)
+
+
 class LocalWorkers:
-    """N processus de cette machine (``spawn`` : chacun démarre propre)."""
+    """N processus de cette machine (``spawn`` : chacun démarre propre), qui meurent avec le
+    processus qui les a lancés."""
 
     def __init__(self, count):
         self.count = max(1, int(count))
@@ -52,10 +74,22 @@ class LocalWorkers:
         if not tasks:
             return
         context = multiprocessing.get_context("spawn")
-        with concurrent.futures.ProcessPoolExecutor(self.count, mp_context=context) as pool:
+        pool = concurrent.futures.ProcessPoolExecutor(
+            self.count, mp_context=context, initializer=die_with_parent, initargs=(os.getpid(),))
+        try:
             futures = {pool.submit(grade_task, task): task for task in tasks}
             for future in concurrent.futures.as_completed(futures):
                 try:
                     yield future.result()
                 except Exception as error:  # noqa: BLE001 (travailleur perdu : la copie sera refaite)
                     yield {**futures[future].key(), "error": f"travailleur perdu ({error})"}
+        except BaseException:
+            # Interruption (Ctrl-C, générateur abandonné) : les copies en attente ne sont pas
+            # lancées, les travailleurs sont arrêtés avec leurs noyaux ; ce qui est déjà corrigé
+            # est dans le carnet, une nouvelle commande reprend le reste.
+            processes = list((pool._processes or {}).values())  # noqa: SLF001 (pas d'API publique)
+            pool.shutdown(wait=False, cancel_futures=True)
+            for process in processes:
+                process.kill()
+            raise
+        pool.shutdown(wait=True)

@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from paths import ROOT
+from paths import ROOT, component_missing
 
 IGNORED = shutil.ignore_patterns(
     ".git", ".venv", "__pycache__", "*.egg-info", ".pytest_cache", ".ipynb_checkpoints",
@@ -36,28 +36,17 @@ IGNORED = shutil.ignore_patterns(
 ARTEFACTS = ROOT / "rapports" / "navigateur"  # captures d'écran des tests (ignoré par git)
 
 
-def in_ci():
-    return os.environ.get("COURSE_CI") == "1"
-
-
-def missing(message):
-    """Saute le test sur un poste de développement ; échoue en CI, où rien ne doit manquer."""
-    if in_ci():
-        pytest.fail(f"{message} (COURSE_CI=1 : en CI, les tests du navigateur ne sautent jamais)")
-    pytest.skip(message)
-
-
 def chromium_or_skip():
     """Chemin du Chromium de Debian ; saute (ou échoue en CI) s'il manque, ou playwright."""
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:
-        missing("module Python playwright absent : pip install -r requirements.txt")
+        component_missing("module Python playwright absent : pip install -r requirements.txt")
     for name in ("chromium", "chromium-browser"):
         path = shutil.which(name)
         if path:
             return path
-    missing("Chromium absent : sudo apt-get install chromium (tests du navigateur sautés)")
+    component_missing("Chromium absent : sudo apt-get install chromium (tests du navigateur sautés)")
 
 
 def copy_course(dest):

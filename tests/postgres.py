@@ -24,6 +24,8 @@ import tempfile
 
 import pytest
 
+from paths import component_missing
+
 SYSTEM_USER = "correcteur_pg"
 
 
@@ -118,11 +120,7 @@ class PostgresServer:
             self._run(self.bin / "pg_ctl", "stop", "-D", self.data, "-m", "immediate", "-w", check=False)
 
 
-def missing(reason):
-    """Sans PostgreSQL : sauté, sauf en CI (échec : ces tests doivent y tourner)."""
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason} (CI : ces tests doivent tourner)")
-    pytest.skip(reason)
+missing = component_missing  # sans PostgreSQL : sauté, sauf en CI
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,120 @@
+"""Aucun processus ne survit à la correction.
+
+Un noyau par copie : s'il n'était pas arrêté, chaque copie corrigée en laisserait un vivant (des
+centaines de Mo chacun) et une grande classe épuiserait la mémoire de la machine. On vérifie, avec
+de vrais noyaux dans le vrai bac à sable :
+
+- qu'après chaque notebook corrigé il ne reste aucun processus descendant du correcteur, même si
+  la copie ignore SIGTERM, retarde sa sortie (``atexit``) ou lance elle-même un processus ;
+- que si la commande de l'enseignant est tuée (``kill -9`` sur le seul processus principal),
+  ses travailleurs et leurs noyaux meurent avec elle au lieu de continuer les copies en attente.
+"""
+
+import signal
+import subprocess
+import sys
+import time
+
+import nbformat
+import psutil
+import pytest
+from nbformat.v4 import new_code_cell, new_notebook
+
+from paths import ROOT, component_missing, course_copy, environment, nbgrader
+from test_correction_classe import with_solution
+
+sys.path.insert(0, str(ROOT))
+from autograder.execute import grade_notebook  # noqa: E402
+from autograder.sandbox import Limits, bwrap_problem  # noqa: E402
+
+STUBBORN = {
+    "sage": "x = 1",
+    "ignore_sigterm": ("import atexit, signal, time\nsignal.signal(signal.SIGTERM, signal.SIG_IGN)\n"
+                       "atexit.register(time.sleep, 600)"),
+    "lance_un_processus": "import subprocess\nenfant = subprocess.Popen(['sleep', '600'])",
+}
+
+
+def living_descendants():
+    """Les descendants vivants (non zombies) du processus des tests."""
+    alive = []
+    for process in psutil.Process().children(recursive=True):
+        try:
+            if process.status() != psutil.STATUS_ZOMBIE:
+                alive.append(process)
+        except psutil.Error:
+            pass
+    return alive
+
+
+def mode_or_skip(mode):
+    if mode == "bwrap" and bwrap_problem():
+        component_missing(f"bac à sable indisponible ici : {bwrap_problem()}")
+
+
+@pytest.mark.parametrize("mode", ["bwrap", "minimal"])
+def test_no_process_outlives_its_notebook(mode):
+    mode_or_skip(mode)
+    assert living_descendants() == []
+    try:
+        for name, code in STUBBORN.items():
+            nb = new_notebook(cells=[new_code_cell(code), new_code_cell("import time; time.sleep(0.5)")])
+            graded = grade_notebook(nbformat.writes(nb), Limits(cell_timeout=60), mode)
+            ran = nbformat.reads(graded.notebook, as_version=4)
+            assert not [o for c in ran.cells for o in c.outputs if o.output_type == "error"], name
+            left = [(p.pid, " ".join(p.cmdline()[:3])) for p in living_descendants()]
+            assert left == [], f"copie « {name} » ({mode}) : processus restants {left}"
+    finally:
+        for process in living_descendants():  # n'affecte pas les tests suivants
+            process.kill()
+
+
+LOOPING = "while True:\n    pass\n"
+
+
+def test_workers_and_kernels_die_with_the_command(tmp_path):
+    mode_or_skip("bwrap")
+    (tmp_path / "cours").mkdir()
+    course = course_copy(tmp_path / "cours", ["00_prise_en_main"])
+    nbgrader("generate_assignment", "00_prise_en_main", cwd=course)
+    copies = tmp_path / "copies"
+    copies.mkdir()
+    for student in ("ana", "ben", "cyd", "dan"):  # 4 copies qui bouclent, 2 travailleurs
+        nbformat.write(with_solution(None, LOOPING), copies / f"{student}_00_prise_en_main.ipynb")
+    command = subprocess.Popen(
+        [sys.executable, "-m", "autograder", "corriger", "00_prise_en_main", str(copies),
+         "--travailleurs", "2", "--delai-cellule", "300", "--sans-barre"],
+        cwd=course, env=environment(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    main = psutil.Process(command.pid)
+    seen = {}
+    try:
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline:
+            for process in main.children(recursive=True):
+                seen[process.pid] = process
+            kernels = [p for p in seen.values() if p.is_running() and "ipykernel_launcher" in " ".join(p.cmdline())]
+            if len(kernels) >= 2:
+                break
+            assert command.poll() is None, "la commande s'est arrêtée avant d'avoir lancé deux noyaux"
+            time.sleep(0.5)
+        else:
+            pytest.fail("aucun noyau lancé en 180 s")
+        time.sleep(2)  # les noyaux bouclent ; on relève l'arbre complet puis on tue le seul principal
+        seen.update((p.pid, p) for p in main.children(recursive=True))
+        command.send_signal(signal.SIGKILL)
+        command.wait()
+    finally:
+        if command.poll() is None:
+            command.kill()
+    gone, alive = psutil.wait_procs(list(seen.values()), timeout=30)
+    survivors = []
+    for process in alive:
+        try:
+            if process.status() != psutil.STATUS_ZOMBIE:
+                survivors.append(f"{process.pid} {' '.join(process.cmdline()[:3])}")
+                process.kill()
+        except psutil.Error:
+            pass
+    assert survivors == [], f"processus survivants après kill -9 de la commande : {survivors}"
+    assert len(gone) + len(alive) >= 6  # 2 travailleurs, et pour chaque noyau bwrap, bwrap, python
