@@ -59,10 +59,14 @@ def ours(copies, workers, isolation):
         course = build_course(pathlib.Path(folder), copies)
         seconds = timed([sys.executable, "-m", "autograder", "corriger", "tous", "copies", "--travailleurs",
                          str(workers), "--sans-barre", "--isolement", isolation], course)
-        states = [json.loads(p.read_text()) for p in course.glob("autograded/*/*/correction.json")]
-        assert len(states) == copies * len(assignments()), "copies manquantes"
+        paths = sorted(course.glob("autograded/*/*/correction.json"))
+        assert len(paths) == copies * len(assignments()), "copies manquantes"
+        states = [json.loads(p.read_text()) for p in paths]
         peak = max(state["peak_memory"] for state in states)
-        return seconds, peak
+        per_notebook = {}  # devoir -> secondes d'exécution moyennes d'une copie (noyau compris)
+        for path, state in zip(paths, states):
+            per_notebook.setdefault(path.parent.name, []).append(state["seconds"])
+        return seconds, peak, {name: sum(v) / len(v) for name, v in sorted(per_notebook.items())}
 
 
 def plain_nbgrader(copies):
@@ -83,19 +87,24 @@ def main():
     print(f"Devoirs : {', '.join(assignments())}")
     print("| copies | configuration | secondes | notebooks/min | mémoire max d’un noyau |")
     print("|---|---|---|---|---|")
+    details = []
     for copies in args.copies:
         notebooks = copies * len(assignments())
         runs = [(f"{w} travailleur(s), bac à sable", w, "bwrap") for w in args.travailleurs]
         if args.sans_isolement:
             runs += [(f"{w} travailleur(s), sans bac à sable", w, "minimal") for w in args.travailleurs]
         for label, workers, isolation in runs:
-            seconds, peak = ours(copies, workers, isolation)
+            seconds, peak, per_notebook = ours(copies, workers, isolation)
             print(f"| {copies} | {label} | {seconds:.1f} | {60 * notebooks / seconds:.1f} | "
                   f"{peak / 2**20:.0f} Mio |", flush=True)
+            details.append(f"{copies} copie(s), {label} : " + ", ".join(
+                f"{name} {value:.1f} s" for name, value in per_notebook.items()))
         if args.nbgrader:
             seconds = plain_nbgrader(copies)
             print(f"| {copies} | nbgrader autograde en série | {seconds:.1f} | {60 * notebooks / seconds:.1f} | — |",
                   flush=True)
+    print("\nExécution moyenne d'une copie par devoir (noyau, bac à sable et tests compris) :")
+    print("\n".join(details))
 
 
 if __name__ == "__main__":

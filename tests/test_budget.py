@@ -47,3 +47,8 @@ def test_every_mode_knows_the_same_notebooks():
 def test_unknown_notebook_is_an_error_in_french():
     with pytest.raises(ValueError, match="Notebook inconnu du budget : '04_vea'"):
         budget.tailles("04_vea", "complet")
+
+
+def test_xla_only_in_complet():
+    """La compilation XLA ne se paie qu'en complet (04_vae l'utilise via ``tailles.xla``)."""
+    assert [budget.tailles("04_vae", m).xla for m in budget.MODES] == [True, False, False]
