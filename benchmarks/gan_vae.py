@@ -21,6 +21,7 @@ Ce n'est pas un test : les chiffres dépendent de la machine et de sa charge. Us
     python benchmarks/gan_vae.py                          # 3 min par modèle, mesures à 1, 2, 3 min (~11 min)
     python benchmarks/gan_vae.py --secondes 20 --pas 10   # essai rapide
     python benchmarks/gan_vae.py --figures galeries/      # enregistre aussi des grilles d'images
+    python benchmarks/gan_vae.py --modeles gan dcgan --graines 1 2   # d'autres graines
 """
 
 import argparse
@@ -206,7 +207,7 @@ def entrainer(cle, preparer, juge, n_eval, duree, pas, figures=None, graine=0):
     def mesurer():  # appelée par le chronomètre (initial=False : jamais avant sa création)
         images = np.clip(vers_01(generateur.predict(z, batch_size=TAILLE_GENERATION, verbose=0)), 0, 1)
         if figures is not None:
-            enregistrer_grille(images[:100], figures / f"{cle}-{chrono.ecoule:03.0f}s.png",
+            enregistrer_grille(images[:100], figures / f"{cle}-graine{graine}-{chrono.ecoule:03.0f}s.png",
                                f"{MODELES[cle]}, {chrono.ecoule:.0f} s d'entraînement")
         return juge.mesurer(images)
 
@@ -294,6 +295,9 @@ def main(argv=None):
     parser.add_argument("--cache", type=pathlib.Path, help="dossier du classifieur enregistré "
                         "(par défaut ~/.cache/autoencodeurs)")
     parser.add_argument("--figures", type=pathlib.Path, help="dossier où enregistrer des grilles d'images")
+    parser.add_argument("--graines", type=int, nargs="+", default=[0], help=(
+        "graines (initialisation des poids, bruit d'évaluation) : un tableau par graine, puis le "
+        "rapport GAN / DCGAN de chaque graine et leur moyenne"))
     args = parser.parse_args(argv)
     if args.figures is not None:
         import matplotlib
@@ -320,18 +324,26 @@ def main(argv=None):
         "dcgan": lambda: preparer_dcgan(x_train),
         "vae": lambda: preparer_vae(x_train),
     }
-    resultats = {}
-    for cle in MODELES:
-        if cle in args.modeles:
-            resultats[cle] = entrainer(cle, preparations[cle], juge, args.n_eval, args.secondes, args.pas,
-                                       args.figures)
-
     instants = checkpoints(args.secondes, args.pas)
-    print()
-    print(tableau(resultats, reel, instants, exactitude, args.n_eval))
-    texte = verdict(resultats, instants[-1])
-    if texte:
-        print("\n" + texte)
+    rapports = []
+    for graine in args.graines:
+        resultats = {}
+        for cle in MODELES:
+            if cle in args.modeles:
+                resultats[cle] = entrainer(cle, preparations[cle], juge, args.n_eval, args.secondes, args.pas,
+                                           args.figures, graine)
+        print(f"\nGraine {graine}")
+        print(tableau(resultats, reel, instants, exactitude, args.n_eval))
+        texte = verdict(resultats, instants[-1])
+        if texte:
+            print("\n" + texte)
+        mesures = {cle: au_checkpoint(points, instants[-1]) for cle, (points, _) in resultats.items()}
+        if mesures.get("gan") and mesures.get("dcgan"):
+            rapports.append(mesures["gan"]["frechet"] / mesures["dcgan"]["frechet"])
+    if len(rapports) > 1:
+        print(f"\nRapport GAN / DCGAN à {francais(instants[-1], 0)} s par graine : "
+              + ", ".join(francais(r, 2) for r in rapports)
+              + f" ; moyenne {francais(float(np.mean(rapports)), 2)}")
 
 
 if __name__ == "__main__":
