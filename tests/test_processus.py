@@ -35,12 +35,13 @@ STUBBORN = {
 }
 
 
-def living_descendants():
-    """Les descendants vivants (non zombies) du processus des tests."""
+def living_descendants(ignored=frozenset()):
+    """Les descendants vivants (non zombies) du processus des tests, hors ``ignored`` (pid : ceux
+    que d'autres tests du même processus pytest ont lancés avant, un serveur par exemple)."""
     alive = []
     for process in psutil.Process().children(recursive=True):
         try:
-            if process.status() != psutil.STATUS_ZOMBIE:
+            if process.pid not in ignored and process.status() != psutil.STATUS_ZOMBIE:
                 alive.append(process)
         except psutil.Error:
             pass
@@ -55,17 +56,17 @@ def mode_or_skip(mode):
 @pytest.mark.parametrize("mode", ["bwrap", "minimal"])
 def test_no_process_outlives_its_notebook(mode):
     mode_or_skip(mode)
-    assert living_descendants() == []
+    before = frozenset(p.pid for p in living_descendants())
     try:
         for name, code in STUBBORN.items():
             nb = new_notebook(cells=[new_code_cell(code), new_code_cell("import time; time.sleep(0.5)")])
             graded = grade_notebook(nbformat.writes(nb), Limits(cell_timeout=60), mode)
             ran = nbformat.reads(graded.notebook, as_version=4)
             assert not [o for c in ran.cells for o in c.outputs if o.output_type == "error"], name
-            left = [(p.pid, " ".join(p.cmdline()[:3])) for p in living_descendants()]
+            left = [(p.pid, " ".join(p.cmdline()[:3])) for p in living_descendants(before)]
             assert left == [], f"copie « {name} » ({mode}) : processus restants {left}"
     finally:
-        for process in living_descendants():  # n'affecte pas les tests suivants
+        for process in living_descendants(before):  # n'affecte pas les tests suivants
             process.kill()
 
 
