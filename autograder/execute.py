@@ -201,18 +201,13 @@ class MemoryWatch(threading.Thread):
                 self.seen.update((p.pid, p) for p in processes)
                 rss = sum(p.memory_info().rss for p in processes)
             except psutil.Error:
-                if self._halt.wait(0.2):
+                pass
+            else:
+                self.peak = max(self.peak, rss)
+                if rss > self.limit:
+                    self.killed = True
+                    kill_tree(reversed(processes))
                     return
-                continue
-            self.peak = max(self.peak, rss)
-            if rss > self.limit:
-                self.killed = True
-                for process in reversed(processes):
-                    try:
-                        process.kill()
-                    except psutil.Error:
-                        pass
-                return
             if self._halt.wait(0.2):
                 return
 

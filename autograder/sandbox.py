@@ -23,17 +23,17 @@ Sans bubblewrap (macOS, Windows, noyau Linux sans espaces de noms utilisateur), 
 et peut lire ce que l'utilisateur peut lire. La commande le dit en démarrant.
 """
 
+import ctypes
 import dataclasses
 import os
 import pathlib
 import resource
 import shutil
+import signal
 import subprocess
 import sys
 
 import course
-
-from .workers import die_with_parent
 
 WORKDIR = "/travail"
 HOME = "/home/etudiant"
@@ -42,6 +42,22 @@ ETC_FILES = (
     "ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "passwd", "group",
     "nsswitch.conf", "alternatives", "fonts", "mime.types",
 )
+
+
+# Chargée une fois pour toutes : die_with_parent sert aussi entre fork et exec (limit_resources).
+_LIBC = ctypes.CDLL(None) if sys.platform.startswith("linux") else None
+PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent(parent_pid):
+    """Mourir (SIGKILL) quand le processus ``parent_pid`` meurt, même tué par ``kill -9`` : pour
+    les travailleurs et pour les noyaux en isolement minimal (bubblewrap le fait lui-même avec
+    ``--die-with-parent``). Linux seulement (ailleurs : rien)."""
+    if _LIBC is None:
+        return
+    _LIBC.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent_pid:  # parent mort avant le prctl
+        os._exit(1)
 
 
 @dataclasses.dataclass(frozen=True)

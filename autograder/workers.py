@@ -7,12 +7,11 @@ grappe (Dask) n'est qu'un autre ``run`` qui renvoie les mêmes dictionnaires.
 """
 
 import concurrent.futures
-import ctypes
 import dataclasses
 import multiprocessing
 import os
-import signal
-import sys
+
+from .sandbox import die_with_parent
 
 
 @dataclasses.dataclass
@@ -42,26 +41,9 @@ def grade_task(task):
     return {**task.key(), **dataclasses.asdict(graded)}
 
 
-# Chargé une fois pour toutes : die_with_parent sert aussi entre fork et exec (voir sandbox.py).
-_LIBC = ctypes.CDLL(None) if sys.platform.startswith("linux") else None
-PR_SET_PDEATHSIG = 1
-
-
-def die_with_parent(parent_pid):
-    """Dans un travailleur : mourir (SIGKILL) si le processus ``parent_pid`` meurt, même tué par
-    ``kill -9`` ; sans cela les travailleurs orphelins continueraient les copies en attente. Le bac
-    à sable du noyau meurt avec son travailleur (``--die-with-parent``, voir sandbox.py). Linux
-    seulement (ailleurs : rien)."""
-    if _LIBC is None:
-        return
-    _LIBC.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    if os.getppid() != parent_pid:  # parent mort avant le prctl
-        os._exit(1)
-
-
 class LocalWorkers:
     """N processus de cette machine (``spawn`` : chacun démarre propre), qui meurent avec le
-    processus qui les a lancés."""
+    processus qui les a lancés (sinon, orphelins, ils continueraient les copies en attente)."""
 
     def __init__(self, count):
         self.count = max(1, int(count))

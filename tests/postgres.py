@@ -120,16 +120,13 @@ class PostgresServer:
             self._run(self.bin / "pg_ctl", "stop", "-D", self.data, "-m", "immediate", "-w", check=False)
 
 
-missing = component_missing  # sans PostgreSQL : sauté, sauf en CI
-
-
 @pytest.fixture(scope="module")
 def postgres_server():
     bin_dir = binaries()
     if bin_dir is None:
-        missing("PostgreSQL absent : apt-get install postgresql")
+        component_missing("PostgreSQL absent : apt-get install postgresql")
     if os.geteuid() == 0 and not shutil.which("runuser"):
-        missing("runuser absent : impossible de lancer PostgreSQL sans root")
+        component_missing("runuser absent : impossible de lancer PostgreSQL sans root")
     folder = tempfile.mkdtemp(prefix="pg-notes-")  # sous /tmp : accessible à l'utilisateur du serveur
     server = PostgresServer(bin_dir, folder, server_user())
     try:
