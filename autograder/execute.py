@@ -42,7 +42,7 @@ from nbformat.notebooknode import NotebookNode
 from nbgrader import utils as nbgrader_utils
 from nbgrader.preprocessors import Execute, LimitOutput
 
-from .sandbox import Limits, Sandbox
+from .sandbox import Limits, Sandbox, with_lifeline
 
 # Pendant la correction, le noyau renvoie stderr vers stdout (TensorFlow y écrit à chaque
 # démarrage ; nbgrader mettrait 0 à une cellule de test qui écrit sur stderr). Partagé avec
@@ -170,7 +170,11 @@ class SandboxKernelManager(AsyncKernelManager):
         return spec
 
     def format_kernel_cmd(self, extra_arguments=None):
-        return self.sandbox.wrap(super().format_kernel_cmd(extra_arguments), self.shared)
+        # Le fil de vie : le noyau meurt avec ce processus (voir sandbox.LIFELINE_CODE).
+        self.cut_lifeline()  # un redémarrage éventuel remplace le tube précédent
+        self._lifeline_read, self.lifeline = os.pipe()
+        command = with_lifeline(super().format_kernel_cmd(extra_arguments), self._lifeline_read)
+        return self.sandbox.wrap(command, self.shared)
 
     async def _async_launch_kernel(self, kernel_cmd, **kw):
         private = os.path.join(self.shared, "prive")
@@ -178,7 +182,17 @@ class SandboxKernelManager(AsyncKernelManager):
         kw["cwd"] = self.sandbox.working_directory(private)
         kw["preexec_fn"] = self.sandbox.limit_resources
         kw["stdout"] = kw["stderr"] = subprocess.DEVNULL  # la sortie passe par les messages du noyau
-        return await super()._async_launch_kernel(kernel_cmd, **kw)
+        kw["pass_fds"] = (self._lifeline_read,)
+        try:
+            return await super()._async_launch_kernel(kernel_cmd, **kw)
+        finally:
+            os.close(self._lifeline_read)  # le noyau a le sien ; ici ne reste que le bout écriture
+
+    def cut_lifeline(self):
+        """Ferme le bout écriture du fil de vie (à la fin de l'exécution) ; sans effet s'il n'y en a pas."""
+        lifeline, self.lifeline = getattr(self, "lifeline", None), None
+        if lifeline is not None:
+            os.close(lifeline)
 
 
 class MemoryWatch(threading.Thread):
@@ -314,6 +328,7 @@ def _run(nb, sandbox, shared, limits):
         if watch is not None:
             watch.join(timeout=5)
             kill_tree(watch.seen.values())
+        km.cut_lifeline()
     return events, tampering, watch.peak
 
 

@@ -36,6 +36,7 @@ from dask_cluster import dask_cluster  # noqa: F401 (fixture)
 from notebook_text import correct_submission, nbgrader_meta, read
 from paths import course_copy, environment, release_notebook
 from postgres import postgres_server  # noqa: F401 (fixture)
+from survivors import kernel_connections, sandbox_survivors
 
 ASSIGNMENT = "00_prise_en_main"
 REFUSED = "tcp://127.0.0.1:9"  # port « discard » : personne n'y écoute
@@ -155,11 +156,14 @@ def test_dask_and_postgres_grade_like_local_workers(
 
 
 class Killer(threading.Thread):
-    """Tue (SIGKILL) le premier travailleur Dask dont le noyau d'une copie a démarré."""
+    """Tue (SIGKILL) le premier travailleur Dask dont le noyau d'une copie a démarré, au moment
+    où il le lance (bwrap prépare encore le bac à sable) ; garde le fichier de connexion de ce
+    noyau (``connections``) pour retrouver ensuite ses processus, rattachés ou non au travailleur."""
 
     def __init__(self, address):
         super().__init__(daemon=True)
         self.address, self.killed, self.error, self.stop = address, None, None, threading.Event()
+        self.connections = set()
 
     def run(self):
         try:
@@ -175,6 +179,7 @@ class Killer(threading.Thread):
             while not self.stop.is_set() and self.killed is None:
                 for worker, keys in client.processing().items():
                     if keys and worker in pids and self._kernel_running(pids[worker]):
+                        self.connections = kernel_connections(psutil.Process(pids[worker]).children(recursive=True))
                         os.kill(pids[worker], signal.SIGKILL)
                         self.killed = (worker, pids[worker], list(keys))
                         return
@@ -201,6 +206,9 @@ def test_killed_worker_changes_nothing(
             killer.stop.set()
             killer.join(30)
     assert killer.killed, f"aucun travailleur tué : le test n'a rien vérifié ({killer.error!r})"
+    assert killer.connections, "aucun noyau trouvé sous le travailleur tué"
+    survivors = sandbox_survivors(killer.connections)
+    assert survivors == [], f"bac à sable du travailleur tué encore vivant : {survivors}"
     assert "erreur du correcteur" not in result["notes"], result["notes"]
     assert result["notes"] == reference["notes"]
     assert result["retours"] == reference["retours"]

@@ -10,6 +10,8 @@ de vrais noyaux dans le vrai bac à sable :
   ses travailleurs et leurs noyaux meurent avec elle au lieu de continuer les copies en attente.
 """
 
+import pathlib
+import shutil
 import signal
 import subprocess
 import sys
@@ -21,6 +23,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
 from paths import ROOT, component_missing, course_copy, environment, nbgrader
+from survivors import command_line, kernel_connections, sandbox_survivors
 from test_correction_classe import with_solution
 
 sys.path.insert(0, str(ROOT))
@@ -63,7 +66,7 @@ def test_no_process_outlives_its_notebook(mode):
             graded = grade_notebook(nbformat.writes(nb), Limits(cell_timeout=60), mode)
             ran = nbformat.reads(graded.notebook, as_version=4)
             assert not [o for c in ran.cells for o in c.outputs if o.output_type == "error"], name
-            left = [(p.pid, " ".join(p.cmdline()[:3])) for p in living_descendants(before)]
+            left = [(p.pid, command_line(p)) for p in living_descendants(before)]
             assert left == [], f"copie « {name} » ({mode}) : processus restants {left}"
     finally:
         for process in living_descendants(before):  # n'affecte pas les tests suivants
@@ -94,7 +97,7 @@ def test_workers_and_kernels_die_with_the_command(tmp_path):
         while time.monotonic() < deadline:
             for process in main.children(recursive=True):
                 seen[process.pid] = process
-            kernels = [p for p in seen.values() if p.is_running() and "ipykernel_launcher" in " ".join(p.cmdline())]
+            kernels = [p for p in seen.values() if "ipykernel_launcher" in command_line(p)]
             if len(kernels) >= 2:
                 break
             assert command.poll() is None, "la commande s'est arrêtée avant d'avoir lancé deux noyaux"
@@ -113,9 +116,57 @@ def test_workers_and_kernels_die_with_the_command(tmp_path):
     for process in alive:
         try:
             if process.status() != psutil.STATUS_ZOMBIE:
-                survivors.append(f"{process.pid} {' '.join(process.cmdline()[:3])}")
+                survivors.append(f"{process.pid} {command_line(process)}")
                 process.kill()
         except psutil.Error:
             pass
     assert survivors == [], f"processus survivants après kill -9 de la commande : {survivors}"
     assert len(gone) + len(alive) >= 6  # 2 travailleurs, et pour chaque noyau bwrap, bwrap, python
+
+
+ORPHANED_GRADER = """
+import sys
+import nbformat
+from nbformat.v4 import new_code_cell, new_notebook
+sys.path.insert(0, sys.argv[2])
+from autograder import execute, sandbox
+
+# Comme si --die-with-parent et PR_SET_PDEATHSIG n'avaient pas pris (bwrap tué pendant qu'il
+# prépare le bac à sable, travailleur Dask tué en pleine copie) : seul le fil de vie reste.
+sandbox.die_with_parent = lambda parent_pid: None
+arguments = sandbox.Sandbox._bwrap_arguments
+sandbox.Sandbox._bwrap_arguments = lambda self, shared: [a for a in arguments(self, shared) if a != "--die-with-parent"]
+nb = new_notebook(cells=[new_code_cell("import subprocess, time; enfant = subprocess.Popen(['sleep', '600']); time.sleep(600)")])
+execute.grade_notebook(nbformat.writes(nb), sandbox.Limits(cell_timeout=600), sys.argv[1])
+"""
+
+
+@pytest.mark.parametrize("mode", ["bwrap", "minimal"])
+def test_kernel_dies_with_its_grader_by_the_lifeline_alone(mode):
+    """Un travailleur tué par ``kill -9`` pendant qu'un noyau tourne : ce noyau et ce qu'il a lancé
+    meurent, même sans ``--die-with-parent`` ni ``PR_SET_PDEATHSIG`` (désactivés ici). En CI, un
+    noyau a survécu ainsi à un travailleur Dask tué : l'init du bac à sable, rattachée au
+    processus 1, n'avait pas reçu le signal de bwrap."""
+    mode_or_skip(mode)
+    grader = subprocess.Popen([sys.executable, "-c", ORPHANED_GRADER, mode, str(ROOT)], env=environment(),
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline, connections = time.monotonic() + 120, set()
+        while time.monotonic() < deadline and not connections:
+            descendants = psutil.Process(grader.pid).children(recursive=True)
+            if any(command_line(p).startswith("sleep 600") for p in descendants):  # la cellule tourne
+                connections = kernel_connections(descendants)
+            time.sleep(0.2)
+        assert connections, "le noyau n'a pas démarré sa cellule en 120 s"
+        grader.send_signal(signal.SIGKILL)
+        grader.wait()
+        left = sandbox_survivors(connections, timeout=10)
+        sleeping = [p.pid for p in descendants if command_line(p).startswith("sleep 600") and p.is_running()
+                    and p.status() != psutil.STATUS_ZOMBIE]
+    finally:
+        if grader.poll() is None:
+            grader.kill()
+        for connection in connections:
+            shutil.rmtree(pathlib.Path(connection).parent, ignore_errors=True)  # jamais nettoyé : tué
+    assert left == [], f"processus du noyau vivants 10 s après la mort du correcteur : {left}"
+    assert sleeping == [], f"processus lancé par la copie encore vivant : {sleeping}"
