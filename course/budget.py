@@ -9,7 +9,8 @@ Trois modes (COURSE.md §3) :
 - ``correction`` (nbgrader définit ``NBGRADER_EXECUTION`` pendant ``autograde`` et ``validate``) :
   au plus la taille de ``rapide``.
 
-Seules les tailles changent d'un mode à l'autre, jamais le code exécuté. Usage ::
+Seules les tailles changent d'un mode à l'autre, jamais le code exécuté (hormis la façon de
+compiler les pas d'entraînement : ``xla`` et ``eager``). Usage ::
 
     from course import budget
     tailles = budget.tailles("00_prise_en_main")
@@ -39,6 +40,14 @@ class Tailles:
         les quelques lots de ``rapide`` et ``correction`` (mesuré sur 04_vae en correction : 12 s
         de compilation pour trois petits VAE entraînés en moins d'une seconde chacun)."""
         return self.mode == "complet"
+
+    @property
+    def eager(self):
+        """Exécuter les pas d'entraînement sans graphe (``run_eagerly``) ? Seulement en
+        ``correction`` : pour les huit lots d'une copie corrigée, tracer le graphe de ``fit`` et
+        d'``evaluate`` coûte plus que les calculs (mesuré dans le correcteur, une copie juste :
+        04_vae 11,4 -> 7,9 s, 03_ae_convolutif 11,7 -> 10,0 à 11,2 s)."""
+        return self.mode == "correction"
 
 
 # Une ligne par notebook et par mode : un nom mal orthographié est une erreur, pas un budget par défaut.

@@ -52,3 +52,8 @@ def test_unknown_notebook_is_an_error_in_french():
 def test_xla_only_in_complet():
     """La compilation XLA ne se paie qu'en complet (04_vae l'utilise via ``tailles.xla``)."""
     assert [budget.tailles("04_vae", m).xla for m in budget.MODES] == [True, False, False]
+
+
+def test_eager_only_in_correction():
+    """Sans graphe seulement pour les quelques lots d'une copie corrigée (03 et 04 via ``tailles.eager``)."""
+    assert [budget.tailles("03_ae_convolutif", m).eager for m in budget.MODES] == [False, False, True]
