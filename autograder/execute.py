@@ -160,6 +160,7 @@ class SandboxKernelManager(AsyncKernelManager):
         super().__init__(kernel_name="python3", transport="ipc", ip=os.path.join(shared, "k"), **kwargs)
         self.sandbox, self.shared = sandbox, shared
         self.connection_file = os.path.join(shared, "noyau.json")
+        self.lifeline = None  # bout écriture du fil de vie, ouvert au lancement du noyau
 
     @property
     def kernel_spec(self):
@@ -190,7 +191,7 @@ class SandboxKernelManager(AsyncKernelManager):
 
     def cut_lifeline(self):
         """Ferme le bout écriture du fil de vie (à la fin de l'exécution) ; sans effet s'il n'y en a pas."""
-        lifeline, self.lifeline = getattr(self, "lifeline", None), None
+        lifeline, self.lifeline = self.lifeline, None
         if lifeline is not None:
             os.close(lifeline)
 

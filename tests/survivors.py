@@ -10,12 +10,21 @@ import time
 import psutil
 
 
-def command_line(process):
-    """Le début de la ligne de commande, ou "" si le processus est mort ou zombie entre-temps."""
+def command_line(process, words=3):
+    """Les ``words`` premiers mots de la ligne de commande (tous si None), ou "" si le processus
+    est mort ou zombie entre-temps."""
     try:
-        return " ".join(process.cmdline()[:3])
+        return " ".join(process.cmdline()[:words])
     except psutil.Error:
         return ""
+
+
+def alive(process):
+    """Vivant et pas zombie ; faux aussi si le processus disparaît pendant la question."""
+    try:
+        return process.status() != psutil.STATUS_ZOMBIE
+    except psutil.Error:
+        return False
 
 
 def kernel_connections(processes):
@@ -34,19 +43,14 @@ def sandbox_survivors(connections, timeout=30):
     fichiers ``connections``, encore vivants (non zombies) après ``timeout`` s ; tués avant de
     répondre, pour ne pas gêner les tests suivants."""
     def members():
-        alive = []
-        for process in psutil.process_iter():
-            with contextlib.suppress(psutil.Error):
-                if (process.status() != psutil.STATUS_ZOMBIE
-                        and any(c in " ".join(process.cmdline()) for c in connections)):
-                    alive.append(process)
-        return alive
+        return [process for process in psutil.process_iter()
+                if any(c in command_line(process, words=None) for c in connections) and alive(process)]
 
     deadline = time.monotonic() + timeout
-    while (alive := members()) and time.monotonic() < deadline:
+    while (left := members()) and time.monotonic() < deadline:
         time.sleep(0.2)
     described = []
-    for process in alive:
+    for process in left:
         with contextlib.suppress(psutil.Error):
             described.append(f"{process.pid} (parent {process.ppid()}) {command_line(process)[:60]}")
             process.kill()

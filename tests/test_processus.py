@@ -10,6 +10,7 @@ de vrais noyaux dans le vrai bac à sable :
   ses travailleurs et leurs noyaux meurent avec elle au lieu de continuer les copies en attente.
 """
 
+import contextlib
 import pathlib
 import shutil
 import signal
@@ -23,7 +24,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
 from paths import ROOT, component_missing, course_copy, environment, nbgrader
-from survivors import command_line, kernel_connections, sandbox_survivors
+from survivors import alive, command_line, kernel_connections, sandbox_survivors
 from test_correction_classe import with_solution
 
 sys.path.insert(0, str(ROOT))
@@ -41,14 +42,7 @@ STUBBORN = {
 def living_descendants(ignored=frozenset()):
     """Les descendants vivants (non zombies) du processus des tests, hors ``ignored`` (pid : ceux
     que d'autres tests du même processus pytest ont lancés avant, un serveur par exemple)."""
-    alive = []
-    for process in psutil.Process().children(recursive=True):
-        try:
-            if process.pid not in ignored and process.status() != psutil.STATUS_ZOMBIE:
-                alive.append(process)
-        except psutil.Error:
-            pass
-    return alive
+    return [p for p in psutil.Process().children(recursive=True) if p.pid not in ignored and alive(p)]
 
 
 def mode_or_skip(mode):
@@ -111,17 +105,14 @@ def test_workers_and_kernels_die_with_the_command(tmp_path):
     finally:
         if command.poll() is None:
             command.kill()
-    gone, alive = psutil.wait_procs(list(seen.values()), timeout=30)
+    gone, still_running = psutil.wait_procs(list(seen.values()), timeout=30)
     survivors = []
-    for process in alive:
-        try:
-            if process.status() != psutil.STATUS_ZOMBIE:
-                survivors.append(f"{process.pid} {command_line(process)}")
-                process.kill()
-        except psutil.Error:
-            pass
+    for process in filter(alive, still_running):
+        survivors.append(f"{process.pid} {command_line(process)}")
+        with contextlib.suppress(psutil.Error):
+            process.kill()
     assert survivors == [], f"processus survivants après kill -9 de la commande : {survivors}"
-    assert len(gone) + len(alive) >= 6  # 2 travailleurs, et pour chaque noyau bwrap, bwrap, python
+    assert len(gone) + len(still_running) >= 6  # 2 travailleurs, et pour chaque noyau bwrap, bwrap, python
 
 
 ORPHANED_GRADER = """
@@ -161,8 +152,7 @@ def test_kernel_dies_with_its_grader_by_the_lifeline_alone(mode):
         grader.send_signal(signal.SIGKILL)
         grader.wait()
         left = sandbox_survivors(connections, timeout=10)
-        sleeping = [p.pid for p in descendants if command_line(p).startswith("sleep 600") and p.is_running()
-                    and p.status() != psutil.STATUS_ZOMBIE]
+        sleeping = [p.pid for p in descendants if command_line(p).startswith("sleep 600") and alive(p)]
     finally:
         if grader.poll() is None:
             grader.kill()
