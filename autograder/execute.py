@@ -42,7 +42,8 @@ from nbformat.notebooknode import NotebookNode
 from nbgrader import utils as nbgrader_utils
 from nbgrader.preprocessors import Execute, LimitOutput
 
-from .sandbox import Limits, Sandbox, with_lifeline
+from . import forkserver
+from .sandbox import Limits, Sandbox, kernel_arguments, with_lifeline
 
 # Pendant la correction, le noyau renvoie stderr vers stdout (TensorFlow y écrit à chaque
 # démarrage ; nbgrader mettrait 0 à une cellule de test qui écrit sur stderr). Partagé avec
@@ -156,9 +157,9 @@ class Graded:
 class SandboxKernelManager(AsyncKernelManager):
     """Un gestionnaire de noyau dont le noyau démarre dans le bac à sable, relié par IPC."""
 
-    def __init__(self, sandbox, shared, **kwargs):
+    def __init__(self, sandbox, shared, forkserver=None, **kwargs):
         super().__init__(kernel_name="python3", transport="ipc", ip=os.path.join(shared, "k"), **kwargs)
-        self.sandbox, self.shared = sandbox, shared
+        self.sandbox, self.shared, self.forkserver = sandbox, shared, forkserver
         self.connection_file = os.path.join(shared, "noyau.json")
         self.lifeline = None  # bout écriture du fil de vie, ouvert au lancement du noyau
 
@@ -171,6 +172,8 @@ class SandboxKernelManager(AsyncKernelManager):
         return spec
 
     def format_kernel_cmd(self, extra_arguments=None):
+        if self.forkserver is not None:  # le modèle de noyaux meurt avec ce processus
+            return super().format_kernel_cmd(extra_arguments)
         # Le fil de vie : le noyau meurt avec ce processus (voir sandbox.LIFELINE_CODE).
         self.cut_lifeline()  # un redémarrage éventuel remplace le tube précédent
         self._lifeline_read, self.lifeline = os.pipe()
@@ -178,6 +181,13 @@ class SandboxKernelManager(AsyncKernelManager):
         return self.sandbox.wrap(command, self.shared)
 
     async def _async_launch_kernel(self, kernel_cmd, **kw):
+        if self.forkserver is not None:
+            # Dupliqué du modèle de noyaux : jupyter_client le pilote comme un Popen (sans groupe
+            # de processus : celui de l'hôte contiendrait le modèle).
+            process = self.forkserver.spawn(kernel_arguments(kernel_cmd), self.shared, self.sandbox.limits)
+            self.provisioner.process, self.provisioner.pid, self.provisioner.pgid = process, process.pid, None
+            self._reconcile_connection_info(self.provisioner.connection_info)
+            return
         private = os.path.join(self.shared, "prive")
         kw["env"] = self.sandbox.environment(private)
         kw["cwd"] = self.sandbox.working_directory(private)
@@ -279,8 +289,11 @@ class GradingExecute(Execute):
         return value["data"]["text/plain"]
 
 
-def grade_notebook(notebook_json, limits=Limits(), sandbox_mode="bwrap"):
+def grade_notebook(notebook_json, limits=Limits(), sandbox_mode="bwrap", preload=True):
     """Exécute une copie préparée (sortie de ``record.prepare``) et la note ; renvoie un ``Graded``.
+
+    ``preload`` : noyau dupliqué du modèle de noyaux du travailleur (``forkserver.py``) quand il
+    peut servir, sinon lancé par son propre bac à sable.
 
     Ne lève pas pour une faute de l'étudiant : elles deviennent des erreurs dans le notebook et
     des évènements ; lève seulement si le noyau ne peut pas démarrer du tout.
@@ -289,12 +302,15 @@ def grade_notebook(notebook_json, limits=Limits(), sandbox_mode="bwrap"):
 
     nb = nbformat.reads(notebook_json, as_version=4)
     sandbox = Sandbox(sandbox_mode, limits)
-    shared = tempfile.mkdtemp(prefix="corr-")
+    server = forkserver.server_for(sandbox)[0] if preload else None
     start = time.monotonic()
     try:
-        events, tampering, peak = _run(nb, sandbox, shared, limits)
-    finally:
-        shutil.rmtree(shared, ignore_errors=True)
+        events, tampering, peak = _run_in(nb, sandbox, limits, server)
+    except forkserver.ForkServerError:
+        # Modèle muet ou mort (avant toute cellule) : remplacé à la copie suivante ; celle-ci
+        # démarre son noyau par son propre bac à sable.
+        forkserver.discard(server)
+        events, tampering, peak = _run_in(nb, sandbox, limits, None)
     seconds = time.monotonic() - start
     nb, _ = LimitOutput().preprocess(nb, {})
     grades = {}
@@ -306,9 +322,18 @@ def grade_notebook(notebook_json, limits=Limits(), sandbox_mode="bwrap"):
     return Graded(nbformat.writes(nb), grades, events, tampering, html, round(seconds, 2), peak)
 
 
-def _run(nb, sandbox, shared, limits):
+def _run_in(nb, sandbox, limits, server):
+    """``_run`` dans un dossier partagé neuf (dans celui du modèle ``server`` s'il y en a un), effacé après."""
+    shared = server.new_directory() if server is not None else tempfile.mkdtemp(prefix="corr-")
+    try:
+        return _run(nb, sandbox, shared, limits, server)
+    finally:
+        shutil.rmtree(shared, ignore_errors=True)
+
+
+def _run(nb, sandbox, shared, limits, server=None):
     """Démarre le noyau isolé, exécute ``nb`` ; renvoie (évènements, falsification, mémoire max)."""
-    km = SandboxKernelManager(sandbox, shared)
+    km = SandboxKernelManager(sandbox, shared, forkserver=server)
     client = GradingExecute(limits)
     NotebookClient.__init__(client, nb, km)  # comme ExecutePreprocessor.preprocess
     client.reset_execution_trackers()

@@ -80,12 +80,18 @@ LIFELINE_CODE = (
 )
 
 
+def kernel_arguments(kernel_command):
+    """Les arguments d'``ipykernel_launcher`` dans ``[python, -m, ipykernel_launcher, *arguments]``."""
+    if kernel_command[1:3] != ["-m", "ipykernel_launcher"]:
+        raise ValueError(f"commande de noyau inattendue : {kernel_command[:3]}")
+    return kernel_command[3:]
+
+
 def with_lifeline(kernel_command, fd):
     """Ajoute à ``[python, -m, ipykernel_launcher, *arguments]`` la ligne de démarrage du fil de
     vie : le noyau meurt quand le descripteur ``fd`` (hérité, bout lecture d'un tube) atteint la
     fin de fichier."""
-    if kernel_command[1:3] != ["-m", "ipykernel_launcher"]:
-        raise ValueError(f"commande de noyau inattendue : {kernel_command[:3]}")
+    kernel_arguments(kernel_command)
     line = f"exec({LIFELINE_CODE.format(fd=int(fd))!r}, {{}})"
     return [*kernel_command, f"--IPKernelApp.exec_lines={line}"]
 
@@ -211,12 +217,16 @@ class Sandbox:
             (pathlib.Path(private) / name).mkdir(parents=True, exist_ok=True)
         return str(pathlib.Path(private) / "travail")
 
-    def wrap(self, command, shared):
+    def wrap(self, command, shared, identity=None):
         """La commande ``command`` (liste) lancée dans le bac à sable ; ``shared`` : le dossier
-        des sockets IPC et du fichier de connexion, visible au même chemin des deux côtés."""
+        des sockets IPC et du fichier de connexion, visible au même chemin des deux côtés ;
+        ``identity`` : ``(uid, gid)`` vus du bac à sable (par défaut ceux de l'utilisateur)."""
         if self.mode == "minimal":
             return list(command)
-        return ["bwrap", *self._bwrap_arguments(shared), "--", *command]
+        user = []
+        if identity is not None:
+            user = ["--unshare-user", "--uid", str(identity[0]), "--gid", str(identity[1])]
+        return ["bwrap", *user, *self._bwrap_arguments(shared), "--", *command]
 
     def _bwrap_arguments(self, shared):
         disk = str(self.limits.disk)

@@ -1,0 +1,268 @@
+"""Le modèle de noyaux : programme lancé dans le bac à sable bubblewrap d'un travailleur.
+
+Ce fichier n'est pas importé par le correcteur : ``forkserver.py`` le lit et le lance par
+``python -c`` dans le bac à sable (où le paquet ``autograder`` n'est pas visible). Il n'utilise
+que la bibliothèque standard et les modules qu'il préimporte.
+
+Pourquoi : chaque noyau passe ≈ 2,4 s à importer numpy, TensorFlow et Keras et ≈ 0,6 s à démarrer,
+soit ≈ 18 s par étudiant pour six devoirs, quand le processeur est déjà occupé (mesuré). Le modèle
+importe tout une fois, puis, pour chaque copie, se duplique (``fork``) : le noyau de la copie
+démarre avec ces modules déjà chargés.
+
+Protocole (une ligne JSON par message) : le correcteur écrit sur l'entrée standard
+``{"argv": [...], "memory": octets, "disk": octets, "shared": dossier}`` ; le modèle répond sur la
+sortie standard ``{"init": pid}`` (le PID, vu du bac à sable, de l'init de la copie) ou
+``{"error": texte}``. Au démarrage, il répond ``{"ready": secondes}`` ou ``{"error": texte}``. Fin
+de fichier sur l'entrée standard (correcteur arrêté, même par ``kill -9``) : le modèle s'arrête, et
+bubblewrap avec lui tout le bac à sable, noyaux compris.
+
+Chaque copie reçoit ce que lui donnait un bac à sable neuf :
+
+- espaces de noms utilisateur, montages, PID, IPC, réseau et nom d'hôte neufs, créés sous ceux du
+  bac à sable (dont elle garde la vue en lecture seule du système et du cours) ;
+- dossier de travail, HOME, /tmp et /dev/shm neufs (tmpfs de taille bornée) : rien de ce qu'une
+  copie précédente a écrit n'y est ; du dossier partagé avec le correcteur, elle ne voit que le
+  sien ;
+- un init (PID 1) et le noyau (PID 2), comme sous bubblewrap ; plus aucune capacité (ensemble
+  limitant vidé), pas de fichier core, limite de mémoire virtuelle ;
+- le modèle n'est pas « dumpable » : une copie ne peut ni le tracer ni lire sa mémoire, et ne le
+  voit pas dans son espace de PID (elle ne peut pas lui envoyer de signal).
+
+La graine du générateur global de numpy est retirée dans chaque copie (Python le fait seul pour
+``random``).
+"""
+
+import ctypes
+import json
+import os
+import resource
+import sys
+import time
+
+WORKDIR, HOME = "/travail", "/home/etudiant"
+CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC = 0x00020000, 0x04000000, 0x08000000
+CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET = 0x10000000, 0x20000000, 0x40000000
+MS_NOSUID, MS_NODEV, MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 2, 4, 32, 4096, 16384, 1 << 18
+MS_RDONLY, MS_NOEXEC, MS_NOATIME, MS_NODIRATIME, MS_RELATIME = 1, 8, 1024, 2048, 1 << 21
+PR_SET_DUMPABLE, PR_CAPBSET_DROP, PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL = 4, 24, 47, 4
+CAP_LAST = 63  # au-delà de la dernière capacité connue : prctl renvoie EINVAL, sans effet
+LINUX_CAPABILITY_VERSION_3 = 0x20080522
+
+LIBC = ctypes.CDLL(None, use_errno=True)
+LIBC.mount.argtypes = [ctypes.c_char_p] * 3 + [ctypes.c_ulong, ctypes.c_char_p]
+
+
+def check(result, what):
+    if result != 0:
+        error = ctypes.get_errno()
+        raise OSError(error, f"{what} : {os.strerror(error)}")
+
+
+def mount(source, target, kind, flags, data=None):
+    encode = lambda text: None if text is None else text.encode()  # noqa: E731
+    check(LIBC.mount(encode(source), encode(target), encode(kind), flags, encode(data)), f"mount {target}")
+
+
+def mount_flags(path):
+    """Les options de montage de ``path`` qu'un remontage doit garder (verrouillées sous bwrap)."""
+    kept = os.statvfs(path).f_flag
+    pairs = ((os.ST_NOSUID, MS_NOSUID), (os.ST_NODEV, MS_NODEV), (os.ST_NOEXEC, MS_NOEXEC),
+             (os.ST_NOATIME, MS_NOATIME), (os.ST_NODIRATIME, MS_NODIRATIME),
+             (os.ST_RELATIME, MS_RELATIME))
+    return sum(flag for st, flag in pairs if kept & st)
+
+
+def drop_capabilities():
+    """Plus aucune capacité : ensemble limitant vidé (un exec ne les rend pas), ambiant vidé,
+    ensembles effectif, permis et héritable vides (capset)."""
+    for capability in range(CAP_LAST + 1):
+        LIBC.prctl(PR_CAPBSET_DROP, capability, 0, 0, 0)
+    LIBC.prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0)
+    header = (ctypes.c_uint32 * 2)(LINUX_CAPABILITY_VERSION_3, 0)
+    data = (ctypes.c_uint32 * 6)()
+    check(LIBC.capset(header, data), "capset")
+
+
+def new_namespaces(memory, disk, shared):
+    """Dans l'intermédiaire : espaces de noms neufs et dossiers privés neufs (voir le module)."""
+    uid, gid = os.getuid(), os.getgid()
+    check(LIBC.unshare(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWUTS
+                       | CLONE_NEWPID), "unshare")
+    with open("/proc/self/setgroups", "w") as file:
+        file.write("deny")
+    with open("/proc/self/uid_map", "w") as file:
+        file.write(f"{uid} {uid} 1")
+    with open("/proc/self/gid_map", "w") as file:
+        file.write(f"{gid} {gid} 1")
+    LIBC.sethostname(b"correction", 10)
+    mount(None, "/", None, MS_REC | MS_PRIVATE)
+    # Du dossier partagé, la copie ne voit que le sien (les sockets IPC de son noyau), remonté
+    # après les tmpfs neufs (il peut être sous /tmp).
+    keep = os.open(shared, os.O_PATH | os.O_DIRECTORY)
+    for path in (WORKDIR, HOME, "/tmp", "/dev/shm"):
+        if os.path.isdir(path):
+            mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, f"size={int(disk)},mode=1777")
+    parent = os.path.dirname(os.path.normpath(shared))
+    os.makedirs(parent, exist_ok=True)
+    mount("tmpfs", parent, "tmpfs", MS_NOSUID | MS_NODEV, "size=1m,mode=755")
+    os.mkdir(shared)
+    mount(f"/proc/self/fd/{keep}", shared, None, MS_BIND)
+    os.close(keep)
+    mount(None, "/dev", None, MS_REMOUNT | MS_BIND | MS_RDONLY | mount_flags("/dev"))
+
+
+def run_kernel(argv, memory):
+    """Dans le noyau (PID 2 de la copie) : dernières limites, puis ipykernel dans ce processus."""
+    drop_capabilities()
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    os.chdir(WORKDIR)
+    null = os.open("/dev/null", os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(null, fd)
+    os.closerange(3, 65536)
+    import numpy  # noqa: PLC0415 (déjà importé par le modèle)
+
+    numpy.random.seed()
+    import ipykernel.kernelapp  # noqa: PLC0415
+
+    sys.argv = [ipykernel.kernelapp.__file__, *argv]
+    sys.path[0] = WORKDIR
+    ipykernel.kernelapp.launch_new_instance(argv=argv)
+    os._exit(0)
+
+
+def run_init(kernel):
+    """PID 1 de la copie : récolte les orphelins ; sort avec le statut du noyau (sa sortie arrête
+    tout l'espace de PID de la copie)."""
+    drop_capabilities()
+    while True:
+        try:
+            pid, status = os.wait()
+        except ChildProcessError:
+            return
+        if pid == kernel:
+            os._exit(os.waitstatus_to_exitcode(status) & 0xFF)
+
+
+def spawn(request):
+    """Dans le modèle : un intermédiaire (espaces de noms), qui lance l'init, qui lance le noyau.
+    Renvoie ``{"init": pid}`` (PID de l'init vu du bac à sable) ou ``{"error": texte}``."""
+    report_read, report_write = os.pipe()
+    intermediate = os.fork()
+    if intermediate == 0:  # l'intermédiaire ne revient jamais ici
+        try:
+            os.close(report_read)
+            null = os.open("/dev/null", os.O_RDWR)
+            os.dup2(null, 0)
+            os.dup2(null, 1)
+            new_namespaces(request["memory"], request["disk"], request["shared"])
+            init = os.fork()
+            if init == 0:
+                start_init(report_write, request)
+            os.write(report_write, json.dumps({"init": init}).encode())
+            os.close(report_write)
+            _, status = os.waitpid(init, 0)
+            os._exit(os.waitstatus_to_exitcode(status) & 0xFF)
+        except BaseException as error:  # noqa: BLE001 (rapporté au correcteur)
+            try:
+                os.write(report_write, json.dumps({"error": f"{type(error).__name__}: {error}"}).encode())
+            finally:
+                os._exit(1)
+    os.close(report_write)
+    with os.fdopen(report_read, "rb") as report:
+        text = report.read()
+    try:
+        return json.loads(text)
+    except ValueError:
+        return {"error": f"intermédiaire muet (statut {os.waitpid(intermediate, 0)[1]})"}
+
+
+def start_init(report_write, request):
+    """Dans l'init de la copie (PID 1) : lance le noyau puis l'attend ; ne revient jamais."""
+    try:
+        os.close(report_write)
+        kernel = os.fork()
+        if kernel == 0:
+            try:
+                run_kernel(request["argv"], request["memory"])
+            finally:
+                os._exit(1)
+        run_init(kernel)
+    finally:
+        os._exit(1)
+
+
+def self_test():
+    """Vérifie, dans un enfant jetable, que les espaces de noms d'une copie peuvent être créés ici
+    (un noyau Linux ou AppArmor peut refuser les espaces de noms utilisateur imbriqués)."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.close(read)
+            shared = os.path.join("/tmp", "essai", "copie")
+            os.makedirs(shared)
+            new_namespaces(2**20, 2**20, shared)
+            os.write(write, b"ok")
+        except BaseException as error:  # noqa: BLE001
+            os.write(write, f"{type(error).__name__}: {error}".encode())
+        finally:
+            os._exit(0)
+    os.close(write)
+    with os.fdopen(read, "rb") as answer:
+        text = answer.read().decode()
+    os.waitpid(pid, 0)
+    if text != "ok":
+        raise RuntimeError(f"espaces de noms d'une copie impossibles ({text})")
+
+
+def preload():
+    """Importe ce dont se servent les notebooks et le noyau ; vérifie qu'un seul fil tourne."""
+    import course  # noqa: PLC0415,F401 (d'abord : fait taire les journaux de TensorFlow)
+    import numpy  # noqa: PLC0415,F401
+    import tensorflow  # noqa: PLC0415,F401
+    import keras  # noqa: PLC0415,F401
+    import matplotlib.pyplot  # noqa: PLC0415,F401
+    import ipykernel.kernelapp  # noqa: PLC0415,F401
+    import ipykernel.ipkernel  # noqa: PLC0415,F401
+    import pkgutil  # noqa: PLC0415
+
+    for module in pkgutil.iter_modules(course.__path__):
+        __import__(f"course.{module.name}")
+    threads = len(os.listdir("/proc/self/task"))
+    if threads != 1:
+        raise RuntimeError(f"{threads} fils après les imports : fork impossible sans risque")
+
+
+def main():
+    start = time.monotonic()
+    reply = sys.stdout
+    try:
+        preload()
+        self_test()
+        LIBC.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
+    except BaseException as error:  # noqa: BLE001 (rapporté au correcteur)
+        reply.write(json.dumps({"error": f"{type(error).__name__}: {error}"}) + "\n")
+        reply.flush()
+        os._exit(1)
+    reply.write(json.dumps({"ready": round(time.monotonic() - start, 2)}) + "\n")
+    reply.flush()
+    for line in sys.stdin:
+        while True:  # récolte les intermédiaires terminés
+            try:
+                if os.waitpid(-1, os.WNOHANG)[0] == 0:
+                    break
+            except ChildProcessError:
+                break
+        try:
+            answer = spawn(json.loads(line))
+        except Exception as error:  # noqa: BLE001
+            answer = {"error": f"{type(error).__name__}: {error}"}
+        reply.write(json.dumps(answer) + "\n")
+        reply.flush()
+    os._exit(0)  # fin de fichier : le correcteur est parti
+
+
+if __name__ == "__main__":
+    main()
