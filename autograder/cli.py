@@ -30,6 +30,9 @@ def parser():
     grade.add_argument("--sortie", type=pathlib.Path, default=None, metavar="DOSSIER",
                        help="dossier des rapports, un sous-dossier par devoir (défaut : rapports/)")
     grade.add_argument("--sans-barre", action="store_true", help="pas de barre de progression")
+    grade.add_argument("--sans-modele", action="store_true", help=(
+        "chaque noyau démarre seul et importe TensorFlow lui-même, au lieu d'être dupliqué du modèle "
+        "de noyaux préchargé de son travailleur (plus lent de ≈ 3 s par notebook)"))
     self_check = commands.add_parser("auto-evaluer", help="note votre propre notebook, tests cachés compris")
     self_check.add_argument("notebook", type=pathlib.Path, help="votre notebook (ex. release/04_vae/04_vae.ipynb)")
     for command in (grade, self_check):
@@ -64,7 +67,7 @@ def main(argv=None):
             backend = DaskWorkers(args.dask, require_bwrap=args.isolement != "minimal") if args.dask else None
             options = pipeline.Options(root=root, base=base, workers=args.travailleurs,
                                        isolation=args.isolement, limits=limits, output=args.sortie,
-                                       progress=not args.sans_barre)
+                                       progress=not args.sans_barre, preload=not args.sans_modele)
             try:
                 pipeline.grade_class(args.devoir, args.copies, options, backend=backend)
             finally:

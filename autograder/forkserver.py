@@ -31,9 +31,11 @@ import time
 
 import psutil
 
-from .sandbox import Sandbox, die_with_parent
+from . import sandbox as isolation
+from .sandbox import Sandbox
 
 PROGRAM = pathlib.Path(__file__).with_name("kernel_template.py")
+BOOTSTRAP = "import json, sys; exec(compile(json.loads(sys.stdin.readline()), 'kernel_template.py', 'exec'))"
 # Dans le bac à sable du modèle, jamais root : Linux (5.12 et suivants) interdit à un processus
 # sans capacité d'associer l'uid 0 dans un espace de noms utilisateur imbriqué (celui de chaque copie).
 IDENTITY = (os.getuid() or 1000, os.getgid() or 1000)
@@ -92,16 +94,20 @@ class ForkServer:
         self.sandbox = sandbox
         self.shared = tempfile.mkdtemp(prefix="corr-modele-")
         self._lock = threading.Lock()
-        command = sandbox.wrap([sys.executable, "-c", PROGRAM.read_text()], self.shared, IDENTITY)
+        # Le programme arrive en première ligne de l'entrée standard ; le dossier partagé, en
+        # argument, figure ainsi dans la ligne de commande du modèle et de chaque copie.
+        command = sandbox.wrap([sys.executable, "-c", BOOTSTRAP, self.shared], self.shared, IDENTITY)
         self.process = subprocess.Popen(
             command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
             env=sandbox.environment(), preexec_fn=_limit_server(os.getpid()),
         )
         try:
+            self.process.stdin.write((json.dumps(PROGRAM.read_text()) + "\n").encode())
+            self.process.stdin.flush()
             self.ready = self._answer(startup_timeout)["ready"]
-        except BaseException:
+        except (OSError, ForkServerError) as error:
             self.close()
-            raise
+            raise ForkServerError(f"le modèle de noyaux ne démarre pas ({error})") from error
 
     def alive(self):
         return self.process.poll() is None
@@ -153,20 +159,31 @@ class ForkServer:
         raise ForkServerError(f"modèle de noyaux : copie {sandbox_pid} introuvable")
 
     def close(self):
-        """Arrête le modèle (et, avec lui, son bac à sable) ; efface son dossier partagé."""
+        """Arrête le modèle et tout son bac à sable ; efface son dossier partagé."""
         try:
-            self.process.stdin.close()  # fin de fichier : le modèle s'arrête de lui-même
+            tree = psutil.Process(self.process.pid).children(recursive=True)
+        except psutil.Error:
+            tree = []
+        try:
+            self.process.stdin.close()  # fin de fichier : le modèle tue ses copies et s'arrête
             self.process.wait(timeout=5)
         except (OSError, subprocess.TimeoutExpired):
             self.process.kill()
             self.process.wait()
         finally:
+            for process in tree:  # ce qui resterait (modèle mort avant : copies orphelines)
+                try:
+                    process.kill()
+                except psutil.Error:
+                    pass
             shutil.rmtree(self.shared, ignore_errors=True)
 
 
 def _limit_server(parent):
     """Avant ``exec`` du bac à sable du modèle : mourir avec le travailleur, pas de fichier core (la
     limite de mémoire est posée dans chaque copie)."""
+    die_with_parent = isolation.die_with_parent  # résolu avant fork
+
     def limit():
         die_with_parent(parent)
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))

@@ -1,8 +1,10 @@
 """Le modèle de noyaux : programme lancé dans le bac à sable bubblewrap d'un travailleur.
 
-Ce fichier n'est pas importé par le correcteur : ``forkserver.py`` le lit et le lance par
-``python -c`` dans le bac à sable (où le paquet ``autograder`` n'est pas visible). Il n'utilise
-que la bibliothèque standard et les modules qu'il préimporte.
+Ce fichier n'est pas importé par le correcteur : ``forkserver.py`` l'envoie, en première ligne de
+l'entrée standard, à un ``python -c`` lancé dans le bac à sable (où le paquet ``autograder`` n'est
+pas visible). Il n'utilise que la bibliothèque standard et les modules qu'il préimporte. Noms des
+processus (``/proc/PID/comm``) : ``modele-noyaux``, puis pour chaque copie ``copie``
+(l'intermédiaire), ``init-copie`` et ``noyau-copie``.
 
 Pourquoi : chaque noyau passe ≈ 2,4 s à importer numpy, TensorFlow et Keras et ≈ 0,6 s à démarrer,
 soit ≈ 18 s par étudiant pour six devoirs, quand le processeur est déjà occupé (mesuré). Le modèle
@@ -13,8 +15,8 @@ Protocole (une ligne JSON par message) : le correcteur écrit sur l'entrée stan
 ``{"argv": [...], "memory": octets, "disk": octets, "shared": dossier}`` ; le modèle répond sur la
 sortie standard ``{"init": pid}`` (le PID, vu du bac à sable, de l'init de la copie) ou
 ``{"error": texte}``. Au démarrage, il répond ``{"ready": secondes}`` ou ``{"error": texte}``. Fin
-de fichier sur l'entrée standard (correcteur arrêté, même par ``kill -9``) : le modèle s'arrête, et
-bubblewrap avec lui tout le bac à sable, noyaux compris.
+de fichier sur l'entrée standard (correcteur arrêté, même par ``kill -9``) : le modèle tue tout ce
+qu'il voit (les copies, leurs inits et donc tous leurs processus) et s'arrête ; bubblewrap suit.
 
 Chaque copie reçoit ce que lui donnait un bac à sable neuf :
 
@@ -25,8 +27,11 @@ Chaque copie reçoit ce que lui donnait un bac à sable neuf :
   sien ;
 - un init (PID 1) et le noyau (PID 2), comme sous bubblewrap ; plus aucune capacité (ensemble
   limitant vidé), pas de fichier core, limite de mémoire virtuelle ;
-- le modèle n'est pas « dumpable » : une copie ne peut ni le tracer ni lire sa mémoire, et ne le
-  voit pas dans son espace de PID (elle ne peut pas lui envoyer de signal).
+- le modèle est hors de portée : la copie ne le voit pas dans son espace de PID (aucun signal ne
+  peut l'atteindre) ; elle est dans un espace de noms utilisateur enfant du sien, et Linux refuse
+  ``ptrace`` et la lecture de ``/proc/PID/mem`` ou ``environ`` d'un processus d'un autre espace sans
+  ``CAP_SYS_PTRACE`` dans celui-ci (mesuré : « Permission denied ») ; en plus, le modèle n'est pas
+  « dumpable ».
 
 La graine du générateur global de numpy est retirée dans chaque copie (Python le fait seul pour
 ``random``).
@@ -36,6 +41,7 @@ import ctypes
 import json
 import os
 import resource
+import signal
 import sys
 import time
 
@@ -44,7 +50,7 @@ CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC = 0x00020000, 0x04000000, 0x08000000
 CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET = 0x10000000, 0x20000000, 0x40000000
 MS_NOSUID, MS_NODEV, MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 2, 4, 32, 4096, 16384, 1 << 18
 MS_RDONLY, MS_NOEXEC, MS_NOATIME, MS_NODIRATIME, MS_RELATIME = 1, 8, 1024, 2048, 1 << 21
-PR_SET_DUMPABLE, PR_CAPBSET_DROP, PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL = 4, 24, 47, 4
+PR_SET_NAME, PR_SET_DUMPABLE, PR_CAPBSET_DROP, PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL = 15, 4, 24, 47, 4
 CAP_LAST = 63  # au-delà de la dernière capacité connue : prctl renvoie EINVAL, sans effet
 LINUX_CAPABILITY_VERSION_3 = 0x20080522
 
@@ -61,6 +67,11 @@ def check(result, what):
 def mount(source, target, kind, flags, data=None):
     encode = lambda text: None if text is None else text.encode()  # noqa: E731
     check(LIBC.mount(encode(source), encode(target), encode(kind), flags, encode(data)), f"mount {target}")
+
+
+def set_name(name):
+    """Le nom du processus (``ps``, ``/proc/PID/comm``), 15 octets au plus."""
+    LIBC.prctl(PR_SET_NAME, name.encode()[:15], 0, 0, 0)
 
 
 def mount_flags(path):
@@ -113,6 +124,7 @@ def new_namespaces(memory, disk, shared):
 
 def run_kernel(argv, memory):
     """Dans le noyau (PID 2 de la copie) : dernières limites, puis ipykernel dans ce processus."""
+    set_name("noyau-copie")
     drop_capabilities()
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
@@ -135,6 +147,7 @@ def run_kernel(argv, memory):
 def run_init(kernel):
     """PID 1 de la copie : récolte les orphelins ; sort avec le statut du noyau (sa sortie arrête
     tout l'espace de PID de la copie)."""
+    set_name("init-copie")
     drop_capabilities()
     while True:
         try:
@@ -152,6 +165,7 @@ def spawn(request):
     intermediate = os.fork()
     if intermediate == 0:  # l'intermédiaire ne revient jamais ici
         try:
+            set_name("copie")
             os.close(report_read)
             null = os.open("/dev/null", os.O_RDWR)
             os.dup2(null, 0)
@@ -238,6 +252,7 @@ def preload():
 def main():
     start = time.monotonic()
     reply = sys.stdout
+    set_name("modele-noyaux")
     try:
         preload()
         self_test()
@@ -261,7 +276,11 @@ def main():
             answer = {"error": f"{type(error).__name__}: {error}"}
         reply.write(json.dumps(answer) + "\n")
         reply.flush()
-    os._exit(0)  # fin de fichier : le correcteur est parti
+    # Fin de fichier : le correcteur est parti. Tuer tout ce que le modèle voit (intermédiaires,
+    # inits des copies et donc leurs espaces de PID entiers), puis sortir : l'init de bubblewrap,
+    # sans plus aucun enfant, sort à son tour.
+    os.kill(-1, signal.SIGKILL)
+    os._exit(0)
 
 
 if __name__ == "__main__":

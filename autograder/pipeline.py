@@ -30,6 +30,7 @@ class Options:
     limits: Limits = Limits()
     output: pathlib.Path | None = None  # dossier des rapports (défaut : rapports/), un sous-dossier par devoir
     progress: bool = True
+    preload: bool = True               # modèle de noyaux préchargé par travailleur (forkserver.py)
 
 
 def source_grade_ids(root, assignment, graded_only=False):
@@ -69,7 +70,8 @@ def grade_class(spec, copies, options=Options(), backend=None, say=print):
     assignments = assignments_of(root, spec)
     sandbox, warning = Sandbox.choose(options.isolation, options.limits)
     backend = backend or LocalWorkers(options.workers)
-    say(f"Correction de {', '.join(assignments)} : {backend.describe()}, {sandbox.describe()}.")
+    launch = ", noyaux dupliqués d'un modèle préchargé par travailleur" if options.preload and sandbox.mode == "bwrap" else ""
+    say(f"Correction de {', '.join(assignments)} : {backend.describe()}, {sandbox.describe()}{launch}.")
     if warning:
         say(f"ATTENTION : {warning}")
     db_url = record.database_url(options.base, root)
@@ -115,7 +117,8 @@ class _Class:
                 try:
                     prepared = record.prepare(self.db_url, self.assignment, sub.student, sub.notebook)
                     tasks.append(Task(self.assignment, sub.student, prepared,
-                                      dataclasses.asdict(self.options.limits), sandbox.mode))
+                                      dataclasses.asdict(self.options.limits), sandbox.mode,
+                                      self.options.preload))
                     continue
                 except ValueError as error:
                     sub.problem = str(error)
@@ -200,7 +203,8 @@ def self_assess(notebook, course_root, options=Options(), say=print):
         db_url = record.database_url(None, course)
         record.ensure_assignment(db_url, assignment, course)
         prepared = record.prepare(db_url, assignment, "moi", notebook.read_bytes())
-        graded = grade_notebook(prepared, options.limits, sandbox.mode)
+        # Un seul notebook : le modèle de noyaux coûterait autant à démarrer qu'il fait gagner.
+        graded = grade_notebook(prepared, options.limits, sandbox.mode, preload=False)
         order = source_grade_ids(course, assignment, graded_only=True)
     feedback = notebook.with_name(f"{assignment}_retour.html")
     feedback.write_text(graded.feedback_html, encoding="utf-8")

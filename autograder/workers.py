@@ -23,6 +23,7 @@ class Task:
     notebook: str          # copie préparée par record.prepare (JSON)
     limits: dict           # champs de sandbox.Limits
     sandbox: str           # "bwrap" ou "minimal"
+    preload: bool = True   # noyau dupliqué du modèle de noyaux du travailleur (forkserver.py)
 
     def key(self):
         return {"assignment": self.assignment, "student": self.student}
@@ -35,7 +36,7 @@ def grade_task(task):
     from .sandbox import Limits  # noqa: PLC0415
 
     try:
-        graded = grade_notebook(task.notebook, Limits(**task.limits), task.sandbox)
+        graded = grade_notebook(task.notebook, Limits(**task.limits), task.sandbox, task.preload)
     except Exception as error:  # noqa: BLE001 (une copie ne doit jamais arrêter la correction)
         return {**task.key(), "error": f"{type(error).__name__}: {str(error)[:300]}"}
     return {**task.key(), **dataclasses.asdict(graded)}

@@ -1,10 +1,16 @@
 """Retrouver les processus d'un noyau de correction, même quand ils ne descendent plus de rien.
 
-Un noyau se reconnaît à son fichier de connexion (``-f /tmp/corr-…/noyau.json``), unique par copie,
-qui figure dans la ligne de commande du bwrap extérieur, de l'init du bac à sable et du noyau.
+Deux marques, qui figurent dans la ligne de commande de chaque processus concerné :
+
+- un noyau lancé par son propre bwrap : son fichier de connexion (``-f /tmp/corr-…/noyau.json``),
+  unique par copie, dans la ligne du bwrap extérieur, de l'init du bac à sable et du noyau ;
+- un modèle de noyaux (``autograder/forkserver.py``) : son dossier partagé
+  (``/tmp/corr-modele-…``), dans la ligne de son bwrap, du modèle et de chaque copie dupliquée
+  (intermédiaire, init et noyau gardent la ligne de commande du modèle).
 """
 
 import contextlib
+import pathlib
 import time
 
 import psutil
@@ -27,24 +33,38 @@ def alive(process):
         return False
 
 
-def kernel_connections(processes):
-    """Les fichiers de connexion (``-f <fichier>``) des noyaux parmi ``processes``."""
+def is_kernel(process):
+    """Un noyau de correction : lancé par ``ipykernel_launcher`` ou dupliqué d'un modèle."""
+    try:
+        return "ipykernel_launcher" in command_line(process, words=None) or process.name() == "noyau-copie"
+    except psutil.Error:
+        return False
+
+
+def sandbox_marks(processes):
+    """Les marques (voir le module) des bacs à sable de correction parmi ``processes``."""
     found = set()
     for process in processes:
         with contextlib.suppress(psutil.Error):
             words = process.cmdline()
             found.update(words[i + 1] for i, word in enumerate(words[:-1])
                          if word == "-f" and words[i + 1].endswith("noyau.json"))
+            found.update(word for word in words if "/corr-modele-" in word and " " not in word)
     return found
 
 
-def sandbox_survivors(connections, timeout=30):
-    """Les processus (bwrap, init du bac à sable, noyau) dont la ligne de commande nomme l'un des
-    fichiers ``connections``, encore vivants (non zombies) après ``timeout`` s ; tués avant de
+def mark_directory(mark):
+    """Le dossier temporaire qu'une marque désigne (à effacer quand son correcteur a été tué)."""
+    return pathlib.Path(mark).parent if mark.endswith("noyau.json") else pathlib.Path(mark)
+
+
+def sandbox_survivors(marks, timeout=30):
+    """Les processus (bwrap, init du bac à sable, modèle, noyau) dont la ligne de commande porte
+    l'une des marques ``marks``, encore vivants (non zombies) après ``timeout`` s ; tués avant de
     répondre, pour ne pas gêner les tests suivants."""
     def members():
         return [process for process in psutil.process_iter()
-                if any(c in command_line(process, words=None) for c in connections) and alive(process)]
+                if any(m in command_line(process, words=None) for m in marks) and alive(process)]
 
     deadline = time.monotonic() + timeout
     while (left := members()) and time.monotonic() < deadline:

@@ -16,6 +16,7 @@ import json
 import os
 import pathlib
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -36,7 +37,7 @@ from dask_cluster import dask_cluster  # noqa: F401 (fixture)
 from notebook_text import correct_submission, nbgrader_meta, read
 from paths import course_copy, environment, release_notebook
 from postgres import postgres_server  # noqa: F401 (fixture)
-from survivors import kernel_connections, sandbox_survivors
+from survivors import is_kernel, mark_directory, sandbox_marks, sandbox_survivors
 
 ASSIGNMENT = "00_prise_en_main"
 REFUSED = "tcp://127.0.0.1:9"  # port « discard » : personne n'y écoute
@@ -163,7 +164,7 @@ class Killer(threading.Thread):
     def __init__(self, address):
         super().__init__(daemon=True)
         self.address, self.killed, self.error, self.stop = address, None, None, threading.Event()
-        self.connections = set()
+        self.marks = set()
 
     def run(self):
         try:
@@ -179,7 +180,7 @@ class Killer(threading.Thread):
             while not self.stop.is_set() and self.killed is None:
                 for worker, keys in client.processing().items():
                     if keys and worker in pids and self._kernel_running(pids[worker]):
-                        self.connections = kernel_connections(psutil.Process(pids[worker]).children(recursive=True))
+                        self.marks = sandbox_marks(psutil.Process(pids[worker]).children(recursive=True))
                         os.kill(pids[worker], signal.SIGKILL)
                         self.killed = (worker, pids[worker], list(keys))
                         return
@@ -188,8 +189,7 @@ class Killer(threading.Thread):
     @staticmethod
     def _kernel_running(pid):
         with contextlib.suppress(psutil.Error):
-            return any("ipykernel" in " ".join(child.cmdline())
-                       for child in psutil.Process(pid).children(recursive=True))
+            return any(is_kernel(child) for child in psutil.Process(pid).children(recursive=True))
         return False
 
 
@@ -206,8 +206,10 @@ def test_killed_worker_changes_nothing(
             killer.stop.set()
             killer.join(30)
     assert killer.killed, f"aucun travailleur tué : le test n'a rien vérifié ({killer.error!r})"
-    assert killer.connections, "aucun noyau trouvé sous le travailleur tué"
-    survivors = sandbox_survivors(killer.connections)
+    assert killer.marks, "aucun noyau trouvé sous le travailleur tué"
+    survivors = sandbox_survivors(killer.marks)
+    for mark in killer.marks:  # dossiers du travailleur tué, jamais nettoyés par lui
+        shutil.rmtree(mark_directory(mark), ignore_errors=True)
     assert survivors == [], f"bac à sable du travailleur tué encore vivant : {survivors}"
     assert "erreur du correcteur" not in result["notes"], result["notes"]
     assert result["notes"] == reference["notes"]

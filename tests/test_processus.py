@@ -11,7 +11,6 @@ de vrais noyaux dans le vrai bac à sable :
 """
 
 import contextlib
-import pathlib
 import shutil
 import signal
 import subprocess
@@ -24,10 +23,11 @@ import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
 from paths import ROOT, component_missing, course_copy, environment, nbgrader
-from survivors import alive, command_line, kernel_connections, sandbox_survivors
+from survivors import alive, command_line, is_kernel, mark_directory, sandbox_marks, sandbox_survivors
 from test_correction_classe import with_solution
 
 sys.path.insert(0, str(ROOT))
+from autograder import forkserver  # noqa: E402
 from autograder.execute import grade_notebook  # noqa: E402
 from autograder.sandbox import Limits, bwrap_problem  # noqa: E402
 
@@ -50,19 +50,34 @@ def mode_or_skip(mode):
         component_missing(f"bac à sable indisponible ici : {bwrap_problem()}")
 
 
-@pytest.mark.parametrize("mode", ["bwrap", "minimal"])
-def test_no_process_outlives_its_notebook(mode):
+LAUNCHES = [("bwrap", True), ("bwrap", False), ("minimal", False)]
+LAUNCH_IDS = ["bwrap-modele", "bwrap", "minimal"]
+
+
+def forkserver_itself(processes):
+    """Parmi ``processes``, ceux du modèle de noyaux lui-même (son bwrap et le modèle), qui vivent
+    autant que le correcteur ; ses copies (intermédiaire, init, noyau) n'en sont pas."""
+    return [p for p in processes if "/corr-modele-" in command_line(p, words=None)
+            and p.name() in ("bwrap", "modele-noyaux")]
+
+
+@pytest.mark.parametrize(("mode", "preload"), LAUNCHES, ids=LAUNCH_IDS)
+def test_no_process_outlives_its_notebook(mode, preload):
     mode_or_skip(mode)
     before = frozenset(p.pid for p in living_descendants())
     try:
         for name, code in STUBBORN.items():
             nb = new_notebook(cells=[new_code_cell(code), new_code_cell("import time; time.sleep(0.5)")])
-            graded = grade_notebook(nbformat.writes(nb), Limits(cell_timeout=60), mode)
+            graded = grade_notebook(nbformat.writes(nb), Limits(cell_timeout=60), mode, preload=preload)
             ran = nbformat.reads(graded.notebook, as_version=4)
             assert not [o for c in ran.cells for o in c.outputs if o.output_type == "error"], name
-            left = [(p.pid, command_line(p)) for p in living_descendants(before)]
+            living = living_descendants(before)
+            server = forkserver_itself(living)
+            assert bool(server) == preload, f"modèle de noyaux {'absent' if preload else 'inattendu'} : {server}"
+            left = [(p.pid, p.name(), command_line(p)) for p in living if p not in server]
             assert left == [], f"copie « {name} » ({mode}) : processus restants {left}"
     finally:
+        forkserver.stop_all()
         for process in living_descendants(before):  # n'affecte pas les tests suivants
             process.kill()
 
@@ -91,7 +106,7 @@ def test_workers_and_kernels_die_with_the_command(tmp_path):
         while time.monotonic() < deadline:
             for process in main.children(recursive=True):
                 seen[process.pid] = process
-            kernels = [p for p in seen.values() if "ipykernel_launcher" in command_line(p)]
+            kernels = [p for p in seen.values() if is_kernel(p)]
             if len(kernels) >= 2:
                 break
             assert command.poll() is None, "la commande s'est arrêtée avant d'avoir lancé deux noyaux"
@@ -128,35 +143,38 @@ sandbox.die_with_parent = lambda parent_pid: None
 arguments = sandbox.Sandbox._bwrap_arguments
 sandbox.Sandbox._bwrap_arguments = lambda self, shared: [a for a in arguments(self, shared) if a != "--die-with-parent"]
 nb = new_notebook(cells=[new_code_cell("import subprocess, time; enfant = subprocess.Popen(['sleep', '600']); time.sleep(600)")])
-execute.grade_notebook(nbformat.writes(nb), sandbox.Limits(cell_timeout=600), sys.argv[1])
+execute.grade_notebook(nbformat.writes(nb), sandbox.Limits(cell_timeout=600), sys.argv[1],
+                       preload=sys.argv[3] == "True")
 """
 
 
-@pytest.mark.parametrize("mode", ["bwrap", "minimal"])
-def test_kernel_dies_with_its_grader_by_the_lifeline_alone(mode):
+@pytest.mark.parametrize(("mode", "preload"), LAUNCHES, ids=LAUNCH_IDS)
+def test_kernel_dies_with_its_grader_by_the_lifeline_alone(mode, preload):
     """Un travailleur tué par ``kill -9`` pendant qu'un noyau tourne : ce noyau et ce qu'il a lancé
     meurent, même sans ``--die-with-parent`` ni ``PR_SET_PDEATHSIG`` (désactivés ici). En CI, un
     noyau a survécu ainsi à un travailleur Dask tué : l'init du bac à sable, rattachée au
-    processus 1, n'avait pas reçu le signal de bwrap."""
+    processus 1, n'avait pas reçu le signal de bwrap. Avec le modèle de noyaux, le fil de vie est
+    son entrée standard : fin de fichier, le modèle sort, et bwrap arrête tout son bac à sable."""
     mode_or_skip(mode)
-    grader = subprocess.Popen([sys.executable, "-c", ORPHANED_GRADER, mode, str(ROOT)], env=environment(),
+    grader = subprocess.Popen([sys.executable, "-c", ORPHANED_GRADER, mode, str(ROOT), str(preload)], env=environment(),
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        deadline, connections = time.monotonic() + 120, set()
-        while time.monotonic() < deadline and not connections:
+        deadline, marks = time.monotonic() + 120, set()
+        while time.monotonic() < deadline and not marks:
             descendants = psutil.Process(grader.pid).children(recursive=True)
             if any(command_line(p).startswith("sleep 600") for p in descendants):  # la cellule tourne
-                connections = kernel_connections(descendants)
+                marks = sandbox_marks(descendants)
             time.sleep(0.2)
-        assert connections, "le noyau n'a pas démarré sa cellule en 120 s"
+        assert marks, "le noyau n'a pas démarré sa cellule en 120 s"
+        assert any(is_kernel(p) for p in descendants), "aucun noyau parmi les processus du correcteur"
         grader.send_signal(signal.SIGKILL)
         grader.wait()
-        left = sandbox_survivors(connections, timeout=10)
+        left = sandbox_survivors(marks, timeout=10)
         sleeping = [p.pid for p in descendants if command_line(p).startswith("sleep 600") and alive(p)]
     finally:
         if grader.poll() is None:
             grader.kill()
-        for connection in connections:
-            shutil.rmtree(pathlib.Path(connection).parent, ignore_errors=True)  # jamais nettoyé : tué
+        for mark in marks:
+            shutil.rmtree(mark_directory(mark), ignore_errors=True)  # jamais nettoyé : tué
     assert left == [], f"processus du noyau vivants 10 s après la mort du correcteur : {left}"
     assert sleeping == [], f"processus lancé par la copie encore vivant : {sleeping}"
