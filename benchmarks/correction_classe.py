@@ -3,13 +3,14 @@
 Pour chaque nombre de copies (``--copies``) et de travailleurs (``--travailleurs``), un cours
 jetable reçoit N étudiants ayant rendu une copie juste de chaque devoir de ``source/`` (format
 ``submitted/``), puis on chronomètre ``python -m autograder corriger tous copies`` (avec le bac à
-sable, et sans si ``--sans-isolement``) et, si ``--nbgrader``, ``nbgrader autograde`` de chaque
+sable et le modèle de noyaux ; sans le modèle si ``--sans-modele`` ; sans bac à sable si
+``--sans-isolement``) et, si ``--nbgrader``, ``nbgrader autograde`` de chaque
 devoir, l'un après l'autre, sur les mêmes copies. Le carnet est rempli avant le chronomètre
 (``nbgrader generate_assignment``), comme dans un cours en cours de semestre.
 
 Ce n'est pas un test : les chiffres dépendent de la machine. Exemple (environnement actif) ::
 
-    python benchmarks/correction_classe.py --copies 1 8 --travailleurs 1 2 --nbgrader --sans-isolement
+    python benchmarks/correction_classe.py --copies 1 8 --travailleurs 1 2 --nbgrader --sans-isolement --sans-modele
 """
 
 import argparse
@@ -54,11 +55,12 @@ def timed(command, course):
     return seconds
 
 
-def ours(copies, workers, isolation):
+def ours(copies, workers, isolation, preload=True):
     with tempfile.TemporaryDirectory() as folder:
         course = build_course(pathlib.Path(folder), copies)
         seconds = timed([sys.executable, "-m", "autograder", "corriger", "tous", "copies", "--travailleurs",
-                         str(workers), "--sans-barre", "--isolement", isolation], course)
+                         str(workers), "--sans-barre", "--isolement", isolation,
+                         *([] if preload else ["--sans-modele"])], course)
         paths = sorted(course.glob("autograded/*/*/correction.json"))
         assert len(paths) == copies * len(assignments()), "copies manquantes"
         states = [json.loads(p.read_text()) for p in paths]
@@ -83,6 +85,8 @@ def main():
     parser.add_argument("--travailleurs", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--nbgrader", action="store_true", help="mesure aussi nbgrader autograde en série")
     parser.add_argument("--sans-isolement", action="store_true", help="mesure aussi sans bac à sable")
+    parser.add_argument("--sans-modele", action="store_true",
+                        help="mesure aussi le bac à sable sans modèle de noyaux (un bwrap et un import par noyau)")
     args = parser.parse_args()
     print(f"Devoirs : {', '.join(assignments())}")
     print("| copies | configuration | secondes | notebooks/min | mémoire max d’un noyau |")
@@ -90,11 +94,13 @@ def main():
     details = []
     for copies in args.copies:
         notebooks = copies * len(assignments())
-        runs = [(f"{w} travailleur(s), bac à sable", w, "bwrap") for w in args.travailleurs]
+        runs = [(f"{w} travailleur(s), bac à sable", w, "bwrap", True) for w in args.travailleurs]
+        if args.sans_modele:
+            runs += [(f"{w} travailleur(s), bac à sable sans modèle", w, "bwrap", False) for w in args.travailleurs]
         if args.sans_isolement:
-            runs += [(f"{w} travailleur(s), sans bac à sable", w, "minimal") for w in args.travailleurs]
-        for label, workers, isolation in runs:
-            seconds, peak, per_notebook = ours(copies, workers, isolation)
+            runs += [(f"{w} travailleur(s), sans bac à sable", w, "minimal", True) for w in args.travailleurs]
+        for label, workers, isolation, preload in runs:
+            seconds, peak, per_notebook = ours(copies, workers, isolation, preload)
             print(f"| {copies} | {label} | {seconds:.1f} | {60 * notebooks / seconds:.1f} | "
                   f"{peak / 2**20:.0f} Mio |", flush=True)
             details.append(f"{copies} copie(s), {label} : " + ", ".join(
