@@ -4,7 +4,9 @@ Un module par étape, dans l'ordre du flux :
 
 1. ``collect`` : lire les copies (dossier ``submitted/`` de nbgrader, dossier ou zip de
    ``<étudiant>_<devoir>.ipynb``, zip « télécharger tous les travaux » de Moodle) ;
-2. ``sandbox`` : le bac à sable d'une exécution (bubblewrap, limites) ;
+2. ``sandbox`` : le bac à sable d'une exécution (bubblewrap, limites) ; ``forkserver`` : le
+   modèle de noyaux de chaque travailleur (``kernel_template``, préchargé dans son bac à sable),
+   dont chaque copie est dupliquée dans des espaces de noms neufs ;
 3. ``execute`` : exécuter une copie préparée dans un noyau isolé et la noter ; ``workers`` : sur
    des processus locaux en parallèle (ou une grappe) ;
 4. ``record`` : le carnet de notes nbgrader (préparation des copies, enregistrement des notes,

@@ -2,7 +2,8 @@
 
 Le correcteur (ce processus, de confiance) pilote le noyau par nbclient — le moteur d'exécution
 de nbgrader, dont il reprend le préprocesseur ``Execute`` — ; le noyau, lui, tourne dans le bac à
-sable de ``sandbox.py`` et ne parle qu'à travers des sockets IPC. En plus de ce que fait
+sable de ``sandbox.py`` (dupliqué du modèle de noyaux du travailleur, ``forkserver.py``, ou lancé
+par son propre bubblewrap) et ne parle qu'à travers des sockets IPC. En plus de ce que fait
 ``nbgrader autograde`` :
 
 - délai par cellule **et** par notebook ; une cellule qui boucle est interrompue, un noyau qui ne

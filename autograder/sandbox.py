@@ -15,7 +15,9 @@ Chaque notebook d'étudiant s'exécute dans un noyau Jupyter lancé dans un bac 
   l'exécuteur), pas de fichier ``core``.
 
 Le noyau parle au correcteur par des sockets IPC (fichiers ZeroMQ) dans un dossier propre à
-l'exécution, seul dossier partagé avec l'extérieur.
+l'exécution, seul dossier partagé avec l'extérieur. Avec le modèle de noyaux (``forkserver.py``),
+ce bac à sable est celui du modèle, et chaque copie y reçoit en plus ses propres espaces de noms et
+dossiers privés neufs (``kernel_template.py``).
 
 Sans bubblewrap (macOS, Windows, noyau Linux sans espaces de noms utilisateur), l'isolement est
 **minimal** : le noyau tourne avec un environnement vidé, un dossier de travail, un ``HOME`` et un

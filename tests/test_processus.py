@@ -170,7 +170,10 @@ def test_kernel_dies_with_its_grader_by_the_lifeline_alone(mode, preload):
         grader.send_signal(signal.SIGKILL)
         grader.wait()
         left = sandbox_survivors(marks, timeout=10)
-        sleeping = [p.pid for p in descendants if command_line(p).startswith("sleep 600") and alive(p)]
+        # Un SIGKILL envoyé n'est pas encore reçu : le processus de la copie a 10 s pour mourir.
+        sleepers = [p for p in descendants if command_line(p).startswith("sleep 600")]
+        psutil.wait_procs(sleepers, timeout=10)
+        sleeping = [p.pid for p in sleepers if alive(p)]
     finally:
         if grader.poll() is None:
             grader.kill()
