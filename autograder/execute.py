@@ -30,7 +30,6 @@ import os
 import re
 import shutil
 import subprocess
-import tempfile
 import threading
 import time
 
@@ -43,7 +42,7 @@ from nbformat.notebooknode import NotebookNode
 from nbgrader import utils as nbgrader_utils
 from nbgrader.preprocessors import Execute, LimitOutput
 
-from . import forkserver
+from . import forkserver, scratch
 from .sandbox import Limits, Sandbox, kernel_arguments, with_lifeline
 
 # Pendant la correction, le noyau renvoie stderr vers stdout (TensorFlow y écrit à chaque
@@ -325,11 +324,17 @@ def grade_notebook(notebook_json, limits=Limits(), sandbox_mode="bwrap", preload
 
 def _run_in(nb, sandbox, limits, server):
     """``_run`` dans un dossier partagé neuf (dans celui du modèle ``server`` s'il y en a un), effacé après."""
-    shared = server.new_directory() if server is not None else tempfile.mkdtemp(prefix="corr-")
+    if server is not None:
+        shared = server.new_directory()
+        try:
+            return _run(nb, sandbox, shared, limits, server)
+        finally:
+            shutil.rmtree(shared, ignore_errors=True)
+    folder = scratch.create("corr-copie-")
     try:
-        return _run(nb, sandbox, shared, limits, server)
+        return _run(nb, sandbox, folder.path, limits)
     finally:
-        shutil.rmtree(shared, ignore_errors=True)
+        folder.remove()
 
 
 def _run(nb, sandbox, shared, limits, server=None):

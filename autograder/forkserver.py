@@ -17,11 +17,11 @@ lancé par son propre bubblewrap, comme avant.
 
 import atexit
 import json
+import multiprocessing.util
 import os
 import pathlib
 import resource
 import select
-import shutil
 import signal
 import subprocess
 import sys
@@ -32,6 +32,7 @@ import time
 import psutil
 
 from . import sandbox as isolation
+from . import scratch
 from .sandbox import Sandbox
 
 PROGRAM = pathlib.Path(__file__).with_name("kernel_template.py")
@@ -92,7 +93,8 @@ class ForkServer:
 
     def __init__(self, sandbox, startup_timeout=120):
         self.sandbox = sandbox
-        self.shared = tempfile.mkdtemp(prefix="corr-modele-")
+        self.scratch = scratch.create("corr-modele-")
+        self.shared = self.scratch.path
         self._lock = threading.Lock()
         # Le programme arrive en première ligne de l'entrée standard ; le dossier partagé, en
         # argument, figure ainsi dans la ligne de commande du modèle et de chaque copie.
@@ -176,7 +178,7 @@ class ForkServer:
                     process.kill()
                 except psutil.Error:
                     pass
-            shutil.rmtree(self.shared, ignore_errors=True)
+            self.scratch.remove()
 
 
 def _limit_server(parent):
@@ -236,4 +238,7 @@ def stop_all():
         _SERVERS.clear()
 
 
+# À la sortie : atexit pour un processus ordinaire, Finalize pour un processus de multiprocessing
+# (travailleurs locaux et Dask), qui sort par os._exit sans passer par atexit.
 atexit.register(stop_all)
+multiprocessing.util.Finalize(None, stop_all, exitpriority=0)
