@@ -91,14 +91,15 @@ class KernelProcess:
 class ForkServer:
     """Le modèle de noyaux d'un travailleur (un processus bubblewrap qui vit avec le travailleur)."""
 
-    def __init__(self, sandbox, startup_timeout=120):
+    def __init__(self, sandbox, startup_timeout=120, trial=False):
         self.sandbox = sandbox
         self.scratch = scratch.create("corr-modele-")
         self.shared = self.scratch.path
         self._lock = threading.Lock()
         # Le programme arrive en première ligne de l'entrée standard ; le dossier partagé, en
         # argument, figure ainsi dans la ligne de commande du modèle et de chaque copie.
-        command = sandbox.wrap([sys.executable, "-c", BOOTSTRAP, self.shared], self.shared, IDENTITY)
+        arguments = [self.shared, *(["essai"] if trial else [])]
+        command = sandbox.wrap([sys.executable, "-c", BOOTSTRAP, *arguments], self.shared, IDENTITY)
         self.process = subprocess.Popen(
             command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
             env=sandbox.environment(), preexec_fn=_limit_server(os.getpid()),
@@ -218,6 +219,18 @@ def server_for(sandbox):
             return None, str(error)
         _SERVERS[key] = server
         return server, None
+
+
+def problem(sandbox):
+    """``None`` si un modèle de noyaux peut servir ici, sinon la raison (en français). Essai rapide
+    (les espaces de noms d'une copie, sans les imports), pour prévenir l'enseignant au démarrage."""
+    if sandbox.mode != "bwrap" or not sys.platform.startswith("linux"):
+        return "modèle de noyaux seulement dans le bac à sable bubblewrap"
+    try:
+        ForkServer(sandbox, startup_timeout=60, trial=True).close()
+    except ForkServerError as error:
+        return str(error)
+    return None
 
 
 def discard(server):

@@ -17,6 +17,8 @@ sortie standard ``{"init": pid}`` (le PID, vu du bac à sable, de l'init de la c
 ``{"error": texte}``. Au démarrage, il répond ``{"ready": secondes}`` ou ``{"error": texte}``. Fin
 de fichier sur l'entrée standard (correcteur arrêté, même par ``kill -9``) : le modèle tue tout ce
 qu'il voit (les copies, leurs inits et donc tous leurs processus) et s'arrête ; bubblewrap suit.
+Avec l'argument ``essai`` après le dossier partagé, il ne fait que l'essai des espaces de noms
+(``self_test``), répond et s'arrête.
 
 Chaque copie reçoit ce que lui donnait un bac à sable neuf :
 
@@ -38,14 +40,17 @@ La graine du générateur global de numpy est retirée dans chaque copie (Python
 """
 
 import ctypes
+import importlib.util
 import json
 import os
+import re
 import resource
 import signal
 import sys
 import time
 
 WORKDIR, HOME = "/travail", "/home/etudiant"
+PRIVATE = (WORKDIR, HOME, "/tmp", "/dev/shm")  # neufs (tmpfs) pour chaque copie
 CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC = 0x00020000, 0x04000000, 0x08000000
 CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET = 0x10000000, 0x20000000, 0x40000000
 MS_NOSUID, MS_NODEV, MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 2, 4, 32, 4096, 16384, 1 << 18
@@ -94,6 +99,22 @@ def drop_capabilities():
     check(LIBC.capset(header, data), "capset")
 
 
+def mounts_below(folders):
+    """Les points de montage strictement sous l'un des ``folders`` (les plus hauts seulement : un
+    remontage récursif emporte les autres), d'après ``/proc/self/mountinfo``."""
+    points = set()
+    with open("/proc/self/mountinfo") as mountinfo:
+        for line in mountinfo:
+            point = re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), line.split()[4])
+            if any(point.startswith(folder.rstrip("/") + "/") for folder in folders):
+                points.add(point)
+    top = []
+    for point in sorted(points, key=len):
+        if not any(point.startswith(kept + "/") for kept in top):
+            top.append(point)
+    return top
+
+
 def new_namespaces(memory, disk, shared):
     """Dans l'intermédiaire : espaces de noms neufs et dossiers privés neufs (voir le module)."""
     uid, gid = os.getuid(), os.getgid()
@@ -107,12 +128,26 @@ def new_namespaces(memory, disk, shared):
         file.write(f"{gid} {gid} 1")
     LIBC.sethostname(b"correction", 10)
     mount(None, "/", None, MS_REC | MS_PRIVATE)
-    # Du dossier partagé, la copie ne voit que le sien (les sockets IPC de son noyau), remonté
-    # après les tmpfs neufs (il peut être sous /tmp).
+    # Les montages du bac à sable qui sont sous un dossier privé (un cours installé sous /tmp ou
+    # /home, le dossier partagé sous /tmp) sont remontés par-dessus les tmpfs neufs, comme bwrap
+    # le fait pour un noyau lancé seul ; lecture seule gardée.
+    covered = [path for path in PRIVATE if os.path.isdir(path)]
+    below = [(point, os.open(point, os.O_PATH), os.statvfs(point).f_flag & os.ST_RDONLY)
+             for point in mounts_below(covered)]
     keep = os.open(shared, os.O_PATH | os.O_DIRECTORY)
-    for path in (WORKDIR, HOME, "/tmp", "/dev/shm"):
-        if os.path.isdir(path):
-            mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, f"size={int(disk)},mode=1777")
+    for path in covered:
+        mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, f"size={int(disk)},mode=1777")
+    for point, fd, read_only in below:
+        if os.path.isdir(f"/proc/self/fd/{fd}"):
+            os.makedirs(point, exist_ok=True)
+        else:
+            os.makedirs(os.path.dirname(point), exist_ok=True)
+            open(point, "a").close()
+        mount(f"/proc/self/fd/{fd}", point, None, MS_BIND | MS_REC)
+        if read_only:
+            mount(None, point, None, MS_REMOUNT | MS_BIND | MS_RDONLY | mount_flags(point))
+        os.close(fd)
+    # Du dossier partagé, la copie ne voit que le sien (les sockets IPC de son noyau).
     parent = os.path.dirname(os.path.normpath(shared))
     os.makedirs(parent, exist_ok=True)
     mount("tmpfs", parent, "tmpfs", MS_NOSUID | MS_NODEV, "size=1m,mode=755")
@@ -218,7 +253,12 @@ def start_init(report_write, request):
 
 def self_test():
     """Vérifie, dans un enfant jetable, que les espaces de noms d'une copie peuvent être créés ici
-    (un noyau Linux ou AppArmor peut refuser les espaces de noms utilisateur imbriqués)."""
+    (un noyau Linux ou AppArmor peut refuser les espaces de noms utilisateur imbriqués) et que
+    Python, ses chemins d'import et ``course`` y restent visibles."""
+    needed = [sys.executable, *(path for path in sys.path if path and os.path.isdir(path))]
+    spec = importlib.util.find_spec("course")
+    if spec is not None and spec.origin:
+        needed.append(spec.origin)
     read, write = os.pipe()
     pid = os.fork()
     if pid == 0:
@@ -227,7 +267,8 @@ def self_test():
             shared = os.path.join("/tmp", "essai", "copie")
             os.makedirs(shared)
             new_namespaces(2**20, 2**20, shared)
-            os.write(write, b"ok")
+            missing = [path for path in needed if not os.path.exists(path)]
+            os.write(write, f"invisibles dans une copie : {missing}".encode() if missing else b"ok")
         except BaseException as error:  # noqa: BLE001
             os.write(write, f"{type(error).__name__}: {error}".encode())
         finally:
@@ -262,8 +303,10 @@ def main():
     start = time.monotonic()
     reply = sys.stdout
     set_name("modele-noyaux")
+    trial = sys.argv[2:] == ["essai"]  # seulement l'essai des espaces de noms, sans les imports
     try:
-        preload()
+        if not trial:
+            preload()
         self_test()
         LIBC.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
     except BaseException as error:  # noqa: BLE001 (rapporté au correcteur)
@@ -272,6 +315,8 @@ def main():
         os._exit(1)
     reply.write(json.dumps({"ready": round(time.monotonic() - start, 2)}) + "\n")
     reply.flush()
+    if trial:
+        os._exit(0)
     for line in sys.stdin:
         while True:  # récolte les intermédiaires terminés
             try:

@@ -13,7 +13,7 @@ import tempfile
 import nbformat
 from tqdm import tqdm
 
-from . import record, report
+from . import forkserver, record, report
 from .collect import collect
 from .sandbox import Limits, Sandbox
 from .workers import LocalWorkers, Task
@@ -69,11 +69,18 @@ def grade_class(spec, copies, options=Options(), backend=None, say=print):
     root = pathlib.Path(options.root).resolve()
     assignments = assignments_of(root, spec)
     sandbox, warning = Sandbox.choose(options.isolation, options.limits)
+    launch, unavailable = "", None
+    if options.preload and sandbox.mode == "bwrap":
+        # Essayé ici pour les processus locaux ; chaque travailleur d'une grappe décide pour lui.
+        unavailable = forkserver.problem(sandbox) if backend is None else None
+        launch = "" if unavailable else ", noyaux dupliqués d'un modèle préchargé par travailleur"
     backend = backend or LocalWorkers(options.workers)
-    launch = ", noyaux dupliqués d'un modèle préchargé par travailleur" if options.preload and sandbox.mode == "bwrap" else ""
     say(f"Correction de {', '.join(assignments)} : {backend.describe()}, {sandbox.describe()}{launch}.")
     if warning:
         say(f"ATTENTION : {warning}")
+    if unavailable:
+        say(f"ATTENTION : pas de modèle de noyaux ici ({unavailable}) : chaque noyau est lancé par son "
+            "propre bac à sable et importe TensorFlow lui-même (≈ 3 s de plus par notebook).")
     db_url = record.database_url(options.base, root)
     classes, tasks = {}, []
     for assignment in assignments:

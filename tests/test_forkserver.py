@@ -11,7 +11,8 @@ par des cellules de copies, qu'une copie :
 - ne peut ni lire la mémoire ou l'environnement du modèle, ni lui envoyer de signal : après une
   copie qui a tout essayé, le même modèle corrige la suivante ;
 
-et que le correcteur retombe sur un bac à sable par noyau quand le modèle ne démarre pas ou meurt.
+et que le correcteur retombe sur un bac à sable par noyau quand le modèle ne démarre pas (la
+commande le dit au démarrage, d'après ``forkserver.problem``) ou meurt.
 """
 
 import json
@@ -102,6 +103,7 @@ def server():
     if problem:
         component_missing(f"bac à sable indisponible ici : {problem}")
     forkserver.stop_all()
+    assert forkserver.problem(Sandbox("bwrap", LIMITS)) is None
     found, reason = forkserver.server_for(Sandbox("bwrap", LIMITS))
     assert found is not None, f"le modèle de noyaux ne démarre pas : {reason}"
     yield found
@@ -162,6 +164,7 @@ def test_falls_back_to_one_sandbox_per_kernel(tmp_path, monkeypatch):
     broken.write_text('print(\'{"error": "essai de panne"}\', flush=True)\n')
     monkeypatch.setattr(forkserver, "PROGRAM", broken)
     try:
+        assert "essai de panne" in forkserver.problem(Sandbox("bwrap", LIMITS))  # dit au démarrage
         found, reason = forkserver.server_for(Sandbox("bwrap", LIMITS))
         assert found is None and "essai de panne" in reason
         seen, _ = run(LOOK_AROUND)  # noyau lancé par son propre bwrap
