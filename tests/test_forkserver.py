@@ -16,7 +16,10 @@ commande le dit au démarrage, d'après ``forkserver.problem``) ou meurt.
 """
 
 import json
+import pathlib
+import shutil
 import sys
+import tempfile
 
 import nbformat
 import psutil
@@ -182,3 +185,32 @@ def test_a_dead_template_is_replaced(server):
     replacement, _ = forkserver.server_for(Sandbox("bwrap", LIMITS))
     assert replacement is not server and replacement.alive()
     assert again["traces"] == []
+
+
+def test_sandbox_mounts_under_tmp_stay_visible_and_read_only(monkeypatch):
+    """Un cours cloné sous /tmp (une CI le fait) : ses montages en lecture seule sont sous le /tmp
+    du bac à sable, que chaque copie remplace par un tmpfs neuf ; ils doivent y être remontés."""
+    problem = bwrap_problem()
+    if problem:
+        component_missing(f"bac à sable indisponible ici : {problem}")
+    folder = tempfile.mkdtemp(prefix="cours-sous-tmp-", dir="/tmp")
+    pathlib.Path(folder, "lisible.txt").write_text("présent")
+    original = Sandbox._read_only_paths
+    monkeypatch.setattr(Sandbox, "_read_only_paths", staticmethod(lambda: [*original(), folder]))
+    forkserver.stop_all()
+    try:
+        assert forkserver.server_for(Sandbox("bwrap", LIMITS))[0] is not None
+        seen, _ = run(f"""
+import json
+vu = {{"lu": open("{folder}/lisible.txt").read()}}
+try:
+    open("{folder}/ecrit.txt", "w")
+    vu["ecriture"] = "permise"
+except OSError as erreur:
+    vu["ecriture"] = type(erreur).__name__
+print(json.dumps(vu))
+""")
+        assert seen == {"lu": "présent", "ecriture": "OSError"}, seen
+    finally:
+        forkserver.stop_all()
+        shutil.rmtree(folder, ignore_errors=True)
