@@ -99,14 +99,22 @@ print(json.dumps(resultats))
 '''
 
 
-@pytest.fixture
-def server():
-    """Le modèle de noyaux de ce processus, neuf pour chaque test et arrêté après."""
+def skip_without_template():
+    """Bubblewrap et des espaces de noms utilisateur imbriqués (refusés par certains AppArmor) :
+    sans eux le test saute avec la raison (il échoue en CI)."""
     problem = bwrap_problem()
     if problem:
         component_missing(f"bac à sable indisponible ici : {problem}")
+    problem = forkserver.problem(Sandbox("bwrap", LIMITS))
+    if problem:
+        component_missing(f"modèle de noyaux indisponible ici : {problem}")
+
+
+@pytest.fixture
+def server():
+    """Le modèle de noyaux de ce processus, neuf pour chaque test et arrêté après."""
+    skip_without_template()
     forkserver.stop_all()
-    assert forkserver.problem(Sandbox("bwrap", LIMITS)) is None
     found, reason = forkserver.server_for(Sandbox("bwrap", LIMITS))
     assert found is not None, f"le modèle de noyaux ne démarre pas : {reason}"
     yield found
@@ -190,9 +198,7 @@ def test_a_dead_template_is_replaced(server):
 def test_sandbox_mounts_under_tmp_stay_visible_and_read_only(monkeypatch):
     """Un cours cloné sous /tmp (une CI le fait) : ses montages en lecture seule sont sous le /tmp
     du bac à sable, que chaque copie remplace par un tmpfs neuf ; ils doivent y être remontés."""
-    problem = bwrap_problem()
-    if problem:
-        component_missing(f"bac à sable indisponible ici : {problem}")
+    skip_without_template()
     folder = tempfile.mkdtemp(prefix="cours-sous-tmp-", dir="/tmp")
     pathlib.Path(folder, "lisible.txt").write_text("présent")
     original = Sandbox._read_only_paths

@@ -29,7 +29,7 @@ from test_correction_classe import with_solution
 sys.path.insert(0, str(ROOT))
 from autograder import forkserver  # noqa: E402
 from autograder.execute import grade_notebook  # noqa: E402
-from autograder.sandbox import Limits, bwrap_problem  # noqa: E402
+from autograder.sandbox import Limits, Sandbox, bwrap_problem  # noqa: E402
 
 STUBBORN = {
     "sage": "x = 1",
@@ -45,9 +45,11 @@ def living_descendants(ignored=frozenset()):
     return [p for p in psutil.Process().children(recursive=True) if p.pid not in ignored and alive(p)]
 
 
-def mode_or_skip(mode):
+def mode_or_skip(mode, preload=False):
     if mode == "bwrap" and bwrap_problem():
         component_missing(f"bac à sable indisponible ici : {bwrap_problem()}")
+    if mode == "bwrap" and preload and forkserver.problem(Sandbox("bwrap", Limits())):
+        component_missing(f"modèle de noyaux indisponible ici : {forkserver.problem(Sandbox('bwrap', Limits()))}")
 
 
 LAUNCHES = [("bwrap", True), ("bwrap", False), ("minimal", False)]
@@ -63,7 +65,7 @@ def forkserver_itself(processes):
 
 @pytest.mark.parametrize(("mode", "preload"), LAUNCHES, ids=LAUNCH_IDS)
 def test_no_process_outlives_its_notebook(mode, preload):
-    mode_or_skip(mode)
+    mode_or_skip(mode, preload)
     before = frozenset(p.pid for p in living_descendants())
     try:
         for name, code in STUBBORN.items():
@@ -155,7 +157,7 @@ def test_kernel_dies_with_its_grader_by_the_lifeline_alone(mode, preload):
     noyau a survécu ainsi à un travailleur Dask tué : l'init du bac à sable, rattachée au
     processus 1, n'avait pas reçu le signal de bwrap. Avec le modèle de noyaux, le fil de vie est
     son entrée standard : fin de fichier, le modèle sort, et bwrap arrête tout son bac à sable."""
-    mode_or_skip(mode)
+    mode_or_skip(mode, preload)
     grader = subprocess.Popen([sys.executable, "-c", ORPHANED_GRADER, mode, str(ROOT), str(preload)], env=environment(),
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
