@@ -33,7 +33,6 @@ import psutil
 
 from . import sandbox as isolation
 from . import scratch
-from .sandbox import Sandbox
 
 PROGRAM = pathlib.Path(__file__).with_name("kernel_template.py")
 BOOTSTRAP = "import json, sys; exec(compile(json.loads(sys.stdin.readline()), 'kernel_template.py', 'exec'))"
@@ -213,7 +212,7 @@ def server_for(sandbox):
         if server is not None:
             server.close()
         try:
-            server = ForkServer(Sandbox(sandbox.mode, sandbox.limits))
+            server = ForkServer(sandbox)
         except (ForkServerError, OSError) as error:
             _SERVERS[key] = str(error)
             return None, str(error)

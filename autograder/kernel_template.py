@@ -115,7 +115,7 @@ def mounts_below(folders):
     return top
 
 
-def new_namespaces(memory, disk, shared):
+def new_namespaces(disk, shared):
     """Dans l'intermédiaire : espaces de noms neufs et dossiers privés neufs (voir le module)."""
     uid, gid = os.getuid(), os.getgid()
     check(LIBC.unshare(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWUTS
@@ -209,7 +209,7 @@ def spawn(request):
             null = os.open("/dev/null", os.O_RDWR)
             os.dup2(null, 0)
             os.dup2(null, 1)
-            new_namespaces(request["memory"], request["disk"], request["shared"])
+            new_namespaces(request["disk"], request["shared"])
             init = os.fork()
             if init == 0:
                 start_init(report_write, request)
@@ -266,7 +266,7 @@ def self_test():
             os.close(read)
             shared = os.path.join("/tmp", "essai", "copie")
             os.makedirs(shared)
-            new_namespaces(2**20, 2**20, shared)
+            new_namespaces(2**20, shared)
             missing = [path for path in needed if not os.path.exists(path)]
             os.write(write, f"invisibles dans une copie : {missing}".encode() if missing else b"ok")
         except BaseException as error:  # noqa: BLE001

@@ -48,8 +48,9 @@ def living_descendants(ignored=frozenset()):
 def mode_or_skip(mode, preload=False):
     if mode == "bwrap" and bwrap_problem():
         component_missing(f"bac à sable indisponible ici : {bwrap_problem()}")
-    if mode == "bwrap" and preload and forkserver.problem(Sandbox("bwrap", Limits())):
-        component_missing(f"modèle de noyaux indisponible ici : {forkserver.problem(Sandbox('bwrap', Limits()))}")
+    problem = forkserver.problem(Sandbox("bwrap", Limits())) if mode == "bwrap" and preload else None
+    if problem:
+        component_missing(f"modèle de noyaux indisponible ici : {problem}")
 
 
 LAUNCHES = [("bwrap", True), ("bwrap", False), ("minimal", False)]
