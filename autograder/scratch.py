@@ -49,10 +49,19 @@ def create(prefix, parent=None):
 
 def sweep(prefix, parent=None):
     """Efface les dossiers ``<parent>/<prefix>…`` dont le propriétaire est mort (verrou libre, ou
-    pas de verrou depuis plus de ``UNLOCKED_GRACE`` s) ; renvoie les chemins effacés."""
+    pas de verrou depuis plus de ``UNLOCKED_GRACE`` s), et les verrous libres restés sans dossier ;
+    renvoie les chemins effacés."""
     removed = []
     for candidate in pathlib.Path(parent or tempfile.gettempdir()).glob(f"{prefix}*"):
-        if candidate.name.endswith(SUFFIX) or not candidate.is_dir() or candidate.is_symlink():
+        if candidate.name.endswith(SUFFIX):
+            # Un verrou seul (propriétaire tué entre l'effacement du dossier et celui du verrou).
+            folder = candidate.with_name(candidate.name[: -len(SUFFIX)])
+            if not folder.exists() and _abandoned(folder):
+                with contextlib.suppress(OSError):
+                    candidate.unlink()
+                    removed.append(str(candidate))
+            continue
+        if not candidate.is_dir() or candidate.is_symlink():
             continue
         if _abandoned(candidate):
             shutil.rmtree(candidate, ignore_errors=True)

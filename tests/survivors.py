@@ -10,7 +10,9 @@ Deux marques, qui figurent dans la ligne de commande de chaque processus concern
 """
 
 import contextlib
+import os
 import pathlib
+import shutil
 import time
 
 import psutil
@@ -56,6 +58,15 @@ def sandbox_marks(processes):
 def mark_directory(mark):
     """Le dossier temporaire qu'une marque désigne (à effacer quand son correcteur a été tué)."""
     return pathlib.Path(mark).parent if mark.endswith("noyau.json") else pathlib.Path(mark)
+
+
+def remove_mark_directory(mark):
+    """Efface le dossier d'une marque et son verrou (``<dossier>.verrou``, autograder/scratch.py) :
+    son correcteur, tué, ne l'a pas fait."""
+    folder = mark_directory(mark)
+    shutil.rmtree(folder, ignore_errors=True)
+    with contextlib.suppress(OSError):
+        os.unlink(f"{folder}.verrou")
 
 
 def sandbox_survivors(marks, timeout=30):

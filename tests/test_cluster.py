@@ -16,7 +16,6 @@ import json
 import os
 import pathlib
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -37,7 +36,7 @@ from dask_cluster import dask_cluster  # noqa: F401 (fixture)
 from notebook_text import correct_submission, nbgrader_meta, read
 from paths import course_copy, environment, release_notebook
 from postgres import postgres_server  # noqa: F401 (fixture)
-from survivors import is_kernel, mark_directory, sandbox_marks, sandbox_survivors
+from survivors import is_kernel, remove_mark_directory, sandbox_marks, sandbox_survivors
 
 ASSIGNMENT = "00_prise_en_main"
 REFUSED = "tcp://127.0.0.1:9"  # port « discard » : personne n'y écoute
@@ -209,7 +208,7 @@ def test_killed_worker_changes_nothing(
     assert killer.marks, "aucun noyau trouvé sous le travailleur tué"
     survivors = sandbox_survivors(killer.marks)
     for mark in killer.marks:  # dossiers du travailleur tué, jamais nettoyés par lui
-        shutil.rmtree(mark_directory(mark), ignore_errors=True)
+        remove_mark_directory(mark)
     assert survivors == [], f"bac à sable du travailleur tué encore vivant : {survivors}"
     assert "erreur du correcteur" not in result["notes"], result["notes"]
     assert result["notes"] == reference["notes"]

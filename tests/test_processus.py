@@ -11,7 +11,6 @@ de vrais noyaux dans le vrai bac à sable :
 """
 
 import contextlib
-import shutil
 import signal
 import subprocess
 import sys
@@ -23,7 +22,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
 from paths import ROOT, component_missing, course_copy, environment, nbgrader
-from survivors import alive, command_line, is_kernel, mark_directory, sandbox_marks, sandbox_survivors
+from survivors import alive, command_line, is_kernel, remove_mark_directory, sandbox_marks, sandbox_survivors
 from test_correction_classe import with_solution
 
 sys.path.insert(0, str(ROOT))
@@ -181,6 +180,6 @@ def test_kernel_dies_with_its_grader_by_the_lifeline_alone(mode, preload):
         if grader.poll() is None:
             grader.kill()
         for mark in marks:
-            shutil.rmtree(mark_directory(mark), ignore_errors=True)  # jamais nettoyé : tué
+            remove_mark_directory(mark)  # jamais nettoyé : tué
     assert left == [], f"processus du noyau vivants 10 s après la mort du correcteur : {left}"
     assert sleeping == [], f"processus lancé par la copie encore vivant : {sleeping}"

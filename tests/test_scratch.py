@@ -3,6 +3,7 @@ effacés par le suivant, jamais ceux d'un processus vivant ni ceux qui viennent 
 
 Les propriétaires sont de vrais processus, tués par ``kill -9`` comme un travailleur perdu."""
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -39,12 +40,23 @@ def age(path, seconds):
             os.utime(target, (past, past))
 
 
-def test_a_killed_owner_s_folder_is_swept_a_living_one_is_kept(tmp_path):
-    dead, dead_path = owner(tmp_path)
-    living, living_path = owner(tmp_path)
+@contextlib.contextmanager
+def dead_and_living_owners(parent):
+    """Deux propriétaires de dossiers dans ``parent`` : l'un tué par ``kill -9``, l'autre vivant
+    jusqu'à la sortie du bloc ; donne (chemin du mort, chemin du vivant)."""
+    dead, dead_path = owner(parent)
+    living, living_path = owner(parent)
     try:
         dead.send_signal(signal.SIGKILL)
         dead.wait()
+        yield dead_path, living_path
+    finally:
+        living.kill()
+        living.wait()
+
+
+def test_a_killed_owner_s_folder_is_swept_a_living_one_is_kept(tmp_path):
+    with dead_and_living_owners(tmp_path) as (dead_path, living_path):
         age(dead_path, 3600)
         age(living_path, 3600)
         fresh = scratch.create("essai-", tmp_path)  # balaie avant de créer
@@ -52,9 +64,6 @@ def test_a_killed_owner_s_folder_is_swept_a_living_one_is_kept(tmp_path):
         assert os.path.isdir(living_path), "le dossier d'un processus vivant a été effacé"
         fresh.remove()
         assert not os.path.exists(fresh.path) and not os.path.exists(fresh.path + scratch.SUFFIX)
-    finally:
-        living.kill()
-        living.wait()
 
 
 def test_a_young_folder_is_never_swept(tmp_path):
@@ -67,3 +76,15 @@ def test_a_young_folder_is_never_swept(tmp_path):
     age(str(unlocked), 3600)
     age(dead_path, 3600)
     assert sorted(scratch.sweep("essai-", tmp_path)) == sorted([dead_path, str(unlocked)])
+
+
+def test_a_lock_left_without_its_folder_is_swept_once_free(tmp_path):
+    # Propriétaire tué entre l'effacement de son dossier et celui de son verrou (ou dossier effacé
+    # par un autre) : le verrou seul est effacé s'il est libre et vieux, gardé sinon.
+    with dead_and_living_owners(tmp_path) as (dead_path, living_path):
+        for path in (dead_path, living_path):
+            os.rmdir(path)
+            age(path, 3600)
+        assert scratch.sweep("essai-", tmp_path) == [dead_path + scratch.SUFFIX]
+        assert not os.path.exists(dead_path + scratch.SUFFIX)
+        assert os.path.exists(living_path + scratch.SUFFIX), "le verrou d'un processus vivant a été effacé"
