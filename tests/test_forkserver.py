@@ -26,12 +26,15 @@ import psutil
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
-from paths import ROOT, component_missing
+from notebook_text import correct_submission
+from paths import ROOT, component_missing, course_copy, nbgrader
 
 sys.path.insert(0, str(ROOT))
 from autograder import forkserver  # noqa: E402
 from autograder.execute import grade_notebook  # noqa: E402
+from autograder.pipeline import Options, grade_class  # noqa: E402
 from autograder.sandbox import Limits, Sandbox, bwrap_problem  # noqa: E402
+from autograder.workers import grade_task  # noqa: E402
 
 LIMITS = Limits(cell_timeout=60)
 
@@ -178,10 +181,48 @@ def test_falls_back_to_one_sandbox_per_kernel(tmp_path, monkeypatch):
         assert "essai de panne" in forkserver.problem(Sandbox("bwrap", LIMITS))  # dit au démarrage
         found, reason = forkserver.server_for(Sandbox("bwrap", LIMITS))
         assert found is None and "essai de panne" in reason
-        seen, _ = run(LOOK_AROUND)  # noyau lancé par son propre bwrap
+        seen, graded = run(LOOK_AROUND)  # noyau lancé par son propre bwrap
         assert seen["pid"] == 2 and seen["traces"] == []
+        assert "essai de panne" in graded.launch  # la copie dit pourquoi, au correcteur qui l'attend
     finally:
         forkserver.stop_all()
+
+
+class InProcess:
+    """Un « travailleur » qui corrige dans ce processus-ci, comme le ferait un travailleur Dask
+    (la commande n'essaie pas le modèle pour lui) : ici, son modèle est en panne."""
+
+    def describe(self):
+        return "ce processus (essai)"
+
+    def run(self, tasks):
+        yield from map(grade_task, tasks)
+
+
+def test_the_command_reports_copies_graded_without_the_template(tmp_path, monkeypatch):
+    problem = bwrap_problem()
+    if problem:
+        component_missing(f"bac à sable indisponible ici : {problem}")
+    assignment = "00_prise_en_main"
+    (tmp_path / "cours").mkdir()
+    course = course_copy(tmp_path / "cours", [assignment])
+    nbgrader("generate_assignment", assignment, cwd=course)
+    for student in ("alice", "bruno"):
+        path = course / "copies" / student / assignment / f"{assignment}.ipynb"
+        path.parent.mkdir(parents=True)
+        nbformat.write(correct_submission(assignment), path)
+    forkserver.stop_all()
+    broken = tmp_path / "modele.py"
+    broken.write_text('print(\'{"error": "essai de panne"}\', flush=True)\n')
+    monkeypatch.setattr(forkserver, "PROGRAM", broken)
+    said = []
+    try:
+        grade_class(assignment, course / "copies", Options(root=course, isolation="bwrap", limits=LIMITS,
+                                                           progress=False), backend=InProcess(), say=said.append)
+    finally:
+        forkserver.stop_all()
+    warnings = [line for line in said if "sans modèle de noyaux" in line]
+    assert len(warnings) == 1 and "2 copie(s)" in warnings[0] and "essai de panne" in warnings[0], said
 
 
 def test_a_dead_template_is_replaced(server):
