@@ -152,7 +152,7 @@ class Graded:
     feedback_html: str                    # page de retour, sans les tests cachés
     seconds: float                        # durée de l'exécution
     peak_memory: int                      # mémoire résidente maximale du bac à sable (octets)
-    launch: str | None = None             # modèle de noyaux demandé mais pas utilisé : pourquoi (français)
+    fallback: str | None = None           # modèle de noyaux demandé mais pas utilisé : pourquoi (français)
 
 
 class SandboxKernelManager(AsyncKernelManager):
@@ -303,7 +303,7 @@ def grade_notebook(notebook_json, limits=Limits(), sandbox_mode="bwrap", preload
 
     nb = nbformat.reads(notebook_json, as_version=4)
     sandbox = Sandbox(sandbox_mode, limits)
-    server, launch = forkserver.server_for(sandbox) if preload and sandbox.mode == "bwrap" else (None, None)
+    server, fallback = forkserver.server_for(sandbox) if preload and sandbox.mode == "bwrap" else (None, None)
     start = time.monotonic()
     try:
         events, tampering, peak = _run_in(nb, sandbox, limits, server)
@@ -311,7 +311,7 @@ def grade_notebook(notebook_json, limits=Limits(), sandbox_mode="bwrap", preload
         # Modèle muet ou mort (avant toute cellule) : remplacé à la copie suivante ; celle-ci
         # démarre son noyau par son propre bac à sable.
         forkserver.discard(server)
-        launch = f"modèle de noyaux arrêté au démarrage de la copie ({error}), remplacé à la suivante"
+        fallback = f"modèle de noyaux arrêté au démarrage de la copie ({error}), remplacé à la suivante"
         events, tampering, peak = _run_in(nb, sandbox, limits, None)
     seconds = time.monotonic() - start
     nb, _ = LimitOutput().preprocess(nb, {})
@@ -321,7 +321,7 @@ def grade_notebook(notebook_json, limits=Limits(), sandbox_mode="bwrap", preload
             score, max_score = nbgrader_utils.determine_grade(cell)
             grades[cell.metadata.nbgrader["grade_id"]] = (float(score or 0), float(max_score))
     html = feedback.render(nb, grades)
-    return Graded(nbformat.writes(nb), grades, events, tampering, html, round(seconds, 2), peak, launch)
+    return Graded(nbformat.writes(nb), grades, events, tampering, html, round(seconds, 2), peak, fallback)
 
 
 def _run_in(nb, sandbox, limits, server):

@@ -98,8 +98,8 @@ def grade_class(spec, copies, options=Options(), backend=None, say=print):
     without_template = collections.Counter()
     for result in tqdm(results, total=len(tasks), desc="copies", unit="copie", disable=not options.progress):
         classes[result["assignment"]].record(result, say)
-        if result.get("launch") and not unavailable:
-            without_template[result["launch"]] += 1
+        if result.get("fallback") and not unavailable:
+            without_template[result["fallback"]] += 1
     for reason, count in without_template.items():
         # Un travailleur (d'une grappe surtout) qui n'a pas pu se servir de son modèle de noyaux.
         say(f"ATTENTION : {count} copie(s) corrigée(s) sans modèle de noyaux ({reason}) : chaque noyau "

@@ -29,11 +29,16 @@ class Scratch:
         """Efface le dossier et son verrou (sans effet la deuxième fois)."""
         if self._lock is None:
             return
-        shutil.rmtree(self.path, ignore_errors=True)
-        with contextlib.suppress(OSError):
-            os.unlink(self.path + SUFFIX)
+        remove(self.path)
         os.close(self._lock)
         self._lock = None
+
+
+def remove(path):
+    """Efface le dossier ``path`` et son verrou, s'ils existent (propriétaire mort, ou qui s'en va)."""
+    shutil.rmtree(path, ignore_errors=True)
+    with contextlib.suppress(OSError):
+        os.unlink(f"{path}{SUFFIX}")
 
 
 def create(prefix, parent=None):
@@ -64,9 +69,7 @@ def sweep(prefix, parent=None):
         if not candidate.is_dir() or candidate.is_symlink():
             continue
         if _abandoned(candidate):
-            shutil.rmtree(candidate, ignore_errors=True)
-            with contextlib.suppress(OSError):
-                os.unlink(str(candidate) + SUFFIX)
+            remove(candidate)
             removed.append(str(candidate))
     return removed
 

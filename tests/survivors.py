@@ -10,12 +10,16 @@ Deux marques, qui figurent dans la ligne de commande de chaque processus concern
 """
 
 import contextlib
-import os
 import pathlib
-import shutil
+import sys
 import time
 
 import psutil
+
+from paths import ROOT
+
+sys.path.insert(0, str(ROOT))
+from autograder import scratch  # noqa: E402
 
 
 def command_line(process, words=3):
@@ -61,12 +65,9 @@ def mark_directory(mark):
 
 
 def remove_mark_directory(mark):
-    """Efface le dossier d'une marque et son verrou (``<dossier>.verrou``, autograder/scratch.py) :
-    son correcteur, tué, ne l'a pas fait."""
-    folder = mark_directory(mark)
-    shutil.rmtree(folder, ignore_errors=True)
-    with contextlib.suppress(OSError):
-        os.unlink(f"{folder}.verrou")
+    """Efface le dossier d'une marque et son verrou (``scratch.remove``) : son correcteur, tué, ne
+    l'a pas fait."""
+    scratch.remove(mark_directory(mark))
 
 
 def sandbox_survivors(marks, timeout=30):

@@ -183,7 +183,7 @@ def test_falls_back_to_one_sandbox_per_kernel(tmp_path, monkeypatch):
         assert found is None and "essai de panne" in reason
         seen, graded = run(LOOK_AROUND)  # noyau lancé par son propre bwrap
         assert seen["pid"] == 2 and seen["traces"] == []
-        assert "essai de panne" in graded.launch  # la copie dit pourquoi, au correcteur qui l'attend
+        assert "essai de panne" in graded.fallback  # la copie dit pourquoi, au correcteur qui l'attend
     finally:
         forkserver.stop_all()
 
