@@ -20,13 +20,22 @@ Dans une archive, les fichiers peuvent être à la racine ou dans un dossier eng
 dossiers cachés (``.ipynb_checkpoints``…) sont ignorés sans note ; un chemin d'archive contenant
 ``..`` ou absolu n'est jamais suivi.
 
-Les identifiants d'étudiants sont ramenés à ``[a-z0-9_.-]`` (accents retirés, minuscules, autres
-caractères → ``_``) : deux fichiers qui donnent le même identifiant sont « plusieurs copies ».
+Les identifiants d'étudiants sont ramenés à ``[a-z0-9_.-]`` (accents retirés, minuscules,
+espaces et apostrophes → ``_``) : deux fichiers qui donnent le même identifiant sont « plusieurs
+copies ». Un nom de dossier ou de fichier (``submitted/``, fichiers à plat) qui ne s'y ramène pas
+fidèlement (autres caractères, comme ``=1+2``, dont nbgrader ferait un motif de fichiers ou un
+tableur une formule ; aucune lettre ni chiffre ; trop long ; préfixe réservé) est refusé : la copie
+n'est pas notée mais garde une ligne, sous un identifiant de remplacement ``id_refuse_<empreinte>``
+tiré des octets du nom (le même à chaque correction, distinct pour chaque nom), et son statut cite
+le nom reçu. Dans un dépôt Moodle, le nom n'est qu'un libellé : l'identifiant de participant rend
+l'identifiant unique, il n'est jamais refusé. Un même chemin vu deux fois (entrée en double dans
+une archive, noms qui ne diffèrent que par leur forme Unicode) donne « plusieurs copies ».
 Une copie inutilisable n'est pas éliminée : elle porte un ``problem`` en français.
 """
 
 import dataclasses
 import functools
+import hashlib
 import json
 import os
 import pathlib
@@ -43,6 +52,9 @@ OTHER_ASSIGNMENT = re.compile(r"^.+?_(?P<other>\d+_\w+)\.ipynb$", re.IGNORECASE)
 LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss", "ø": "o", "ł": "l", "đ": "d"})
 UNREADABLE = "copie illisible : ce n'est pas un notebook JSON"
 READ_ERRORS = (OSError, EOFError, RuntimeError, NotImplementedError, zipfile.BadZipFile, zlib.error)
+REFUSED = "id_refuse_"  # préfixe des identifiants de remplacement, interdit aux autres
+MAX_ID = 128            # longueur maximale d'un identifiant d'étudiant dans le carnet de nbgrader
+NAME_PUNCTUATION = " _.-'’"  # ce qu'un identifiant peut contenir en plus des lettres et chiffres
 
 
 @dataclasses.dataclass
@@ -71,6 +83,14 @@ class _Tree:
     dirs: set = dataclasses.field(default_factory=set)
     prefix: tuple = ()
     ignored: list = dataclasses.field(default_factory=list)
+    twins: dict = dataclasses.field(default_factory=dict)  # chemin vu plusieurs fois → nombre de fois
+
+    def add(self, parts, entry):
+        """Ajoute un fichier ; un chemin déjà vu n'écrase pas le premier, il est compté."""
+        if parts in self.files:
+            self.twins[parts] = self.twins.get(parts, 1) + 1
+        else:
+            self.files[parts] = entry
 
     def origin(self, parts):
         return self.label + self.sep + "/".join(self.prefix + tuple(parts))
@@ -90,14 +110,58 @@ class _Student:
     moodle_id: str | None = None
     candidates: list = dataclasses.field(default_factory=list)  # (libellé, chemin) des notebooks
     absent: str = ""
+    refused: str | None = None  # pourquoi le nom reçu n'a pas pu servir d'identifiant, sinon None
 
 
 def _student_id(text):
-    """Identifiant sûr pour un chemin : ASCII minuscule, ``[a-z0-9_.-]``, jamais vide ni caché."""
+    """Identifiant sûr pour un chemin : ASCII minuscule, ``[a-z0-9_.-]``, jamais vide, caché ni
+    commençant par un tiret."""
     text = unicodedata.normalize("NFKD", text.lower().translate(LIGATURES))
     text = "".join(c for c in text if not unicodedata.combining(c))
-    text = re.sub(r"[^a-z0-9_.-]", "_", re.sub(r"\s+", "_", text.strip())).lstrip(".")
+    text = re.sub(r"[^a-z0-9_.-]", "_", re.sub(r"\s+", "_", text.strip())).lstrip(".-")
     return text or "_"
+
+
+def _faithful(char):
+    """Un caractère que ``_student_id`` rend fidèlement : lettre ou chiffre qui se ramène à l'ASCII
+    (accents, ligatures), espace, ou ponctuation d'un nom."""
+    if char in NAME_PUNCTUATION or unicodedata.category(char) == "Zs":
+        return True
+    base = unicodedata.normalize("NFKD", char.lower().translate(LIGATURES))
+    base = "".join(c for c in base if not unicodedata.combining(c))
+    return char.isalnum() and base.isascii() and base.isalnum()
+
+
+def _shown(text, limit=60):
+    """Le nom reçu tel qu'on peut l'afficher : caractères invisibles échappés, tronqué."""
+    shown = "".join(c if c.isprintable() else ascii(c)[1:-1] for c in text)
+    return shown if len(shown) <= limit else shown[:limit] + "…"
+
+
+def _validated(raw):
+    """``(identifiant, refus)`` pour le nom d'un dossier ou d'un fichier d'étudiant.
+
+    Accepté, l'identifiant est ``_student_id(raw)`` et le refus ``None``. Refusé, l'identifiant est
+    ``id_refuse_<empreinte des octets du nom>`` (stable et propre à ce nom) et le refus dit pourquoi.
+    """
+    text, sid = raw.strip(), _student_id(raw)
+    reasons = []
+    if forbidden := sorted({c for c in text if not _faithful(c)}):
+        reasons.append("caractères interdits : " + " ".join(_shown(c) for c in forbidden))
+    if text[:1] in ("-", ".", "'", "’"):
+        reasons.append(f"commence par « {text[0]} »")
+    if not any(c.isalnum() for c in sid):
+        reasons.append("ni lettre ni chiffre")
+    if len(sid) > MAX_ID:
+        reasons.append(f"plus de {MAX_ID} caractères")
+    if sid.startswith(REFUSED):
+        reasons.append(f"préfixe « {REFUSED} » réservé")
+    if not reasons:
+        return sid, None
+    digest = hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()[:24]
+    return REFUSED + digest, (
+        f"identifiant d'étudiant refusé : « {_shown(raw)} » ({', '.join(reasons)}) ; copie non notée : "
+        "renommez son dossier ou son fichier (lettres, chiffres, espaces, _ . - ') et relancez la correction")
 
 
 def _hidden(name):
@@ -113,7 +177,7 @@ def _dir_tree(root):
         if full.is_dir():
             tree.dirs.add(parts)
         elif full.is_file():
-            tree.files[parts] = (full.stat().st_size, full.read_bytes)
+            tree.add(parts, (full.stat().st_size, full.read_bytes))
     return tree
 
 
@@ -137,7 +201,7 @@ def _zip_tree(archive, label):
         if info.is_dir():
             tree.dirs.add(parts)
         else:
-            tree.files[parts] = (info.file_size, functools.partial(archive.read, info))
+            tree.add(parts, (info.file_size, functools.partial(archive.read, info)))
     return tree
 
 
@@ -151,6 +215,7 @@ def _unwrap(tree, assignment):
         if (top,) not in tree.dirs or MOODLE.match(top) or (top, assignment) in tree.dirs:
             return
         tree.files = {k[1:]: v for k, v in tree.files.items()}
+        tree.twins = {k[1:]: v for k, v in tree.twins.items()}
         tree.dirs = {d[1:] for d in tree.dirs if len(d) > 1}
         tree.prefix += (top,)
 
@@ -170,7 +235,7 @@ def _moodle(tree, students):
             _note(tree, [top], f"{what} Moodle, non noté")
         else:
             name = " ".join(match["name"].split())
-            student = students.setdefault(f"{_student_id(name)}_{match['id']}",
+            student = students.setdefault(f"{_student_id(name)[:100]}_{match['id']}",
                                           _Student(tree.origin([top]), name, match["id"]))
             paths = tree.under([top]) or ([(top,)] if (top,) in tree.files else [])
             others = []
@@ -191,7 +256,8 @@ def _submitted(tree, students, assignment):
             why = f"pas de sous-dossier {assignment}/ : pas un étudiant de ce devoir"
             _note(tree, [top], why if (top,) in tree.dirs else "hors des dossiers d'étudiants")
             continue
-        student = students.setdefault(_student_id(top), _Student(tree.origin([top, assignment])))
+        sid, refused = _validated(top)
+        student = students.setdefault(sid, _Student(tree.origin([top, assignment]), refused=refused))
         path = (top, assignment, expected)
         if path in tree.files:
             student.candidates.append(("/".join(path), path))
@@ -207,8 +273,9 @@ def _flat(tree, students, assignment):
         if len(path) > 1:
             _note(tree, path, "dans un sous-dossier : seuls les fichiers à la racine sont lus")
         elif name.lower().endswith(suffix) and len(name) > len(suffix):
-            sid = _student_id(name[: -len(suffix)])
-            students.setdefault(sid, _Student(tree.origin(path))).candidates.append((name, path))
+            sid, refused = _validated(name[: -len(suffix)])
+            student = students.setdefault(sid, _Student(tree.origin(path), refused=refused))
+            student.candidates.append((name, path))
         elif (other := OTHER_ASSIGNMENT.match(name)):
             _note(tree, path, f"notebook d'un autre devoir ({other['other']}), pas de {assignment}")
         elif name.lower().endswith(".ipynb"):
@@ -243,11 +310,22 @@ def _check(data, assignment, expected_cells):
 
 
 def _submission(tree, sid, student, assignment, expected_cells):
+    """La copie d'un étudiant ; un identifiant refusé passe avant tout autre problème."""
+    submission = _read(tree, sid, student, assignment, expected_cells)
+    if student.refused:
+        kept = " (copie gardée dans copies_refusees/)" if submission.notebook else ""
+        detail = f" ; {submission.problem}" if submission.problem else ""
+        submission.problem = student.refused + kept + detail
+    return submission
+
+
+def _read(tree, sid, student, assignment, expected_cells):
     base = dict(student=sid, assignment=assignment, name=student.name, moodle_id=student.moodle_id)
     if not student.candidates:
         return Submission(notebook=None, origin=student.origin, problem=student.absent, **base)
-    if len(student.candidates) > 1:
-        labels = ", ".join(sorted(label for label, _ in student.candidates))
+    if len(student.candidates) > 1 or student.candidates[0][1] in tree.twins:
+        twice = {path: f" en {count} exemplaires" for path, count in tree.twins.items()}
+        labels = ", ".join(sorted(label + twice.get(path, "") for label, path in student.candidates))
         origins = ", ".join(tree.origin(path) for _, path in student.candidates)
         problem = (f"plusieurs copies pour le même étudiant ({labels}) : aucune notée, "
                    "à départager par l'enseignant")

@@ -12,6 +12,12 @@ cellules notées du devoir (``Cell``), ce module écrit :
 - ``resume_<devoir>.txt`` et ``resume_<devoir>.png`` : un résumé chiffré et sa figure (taux de
   réussite par question, histogramme des totaux).
 
+Aucune case de texte des deux CSV (identifiant, nom, statut, commentaire…) ne commence par un
+caractère qu'un tableur lirait comme le début d'une formule (injection CSV, recommandation de
+l'OWASP) : une apostrophe est ajoutée devant ``=``, ``+``, ``-``, ``@``, tabulation et retour
+chariot, et un retour chariot dans une case devient un saut de ligne (case entre guillemets). Les
+cases de points restent des nombres.
+
 La figure est construite avec ``matplotlib.figure.Figure`` sans pyplot : le backend d'un notebook
 qui importerait ce module n'est pas touché.
 """
@@ -46,6 +52,7 @@ class Cell:
 
 
 MOODLE_HEADER = ["Identifier", "Full name", "Grade", "Maximum Grade", "Feedback comments"]
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # OWASP, « CSV Injection »
 
 
 def total(row: StudentRow) -> float:
@@ -96,6 +103,15 @@ def _success_rates(cells, rows):
     return [sum(_is_full(row, cell) for row in graded) for cell in cells], len(graded)
 
 
+def _text(value):
+    """Une case de texte qu'aucun tableur ne prendra pour une formule : apostrophe en tête si elle
+    commence par =, +, -, @, une tabulation ou un retour chariot (OWASP). Un retour chariot devient
+    un saut de ligne : le module csv met alors la case entre guillemets (il laisse un retour chariot
+    seul sans guillemets, et le tableur y commencerait une ligne, donc une case, de plus)."""
+    value = "'" + value if value.startswith(FORMULA_START) else value
+    return value.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def _write_csv(path, header, lines):
     with open(path, "w", encoding="utf-8", newline="") as stream:
         writer = csv.writer(stream, lineterminator="\n")
@@ -105,7 +121,7 @@ def _write_csv(path, header, lines):
 
 def write_grades_csv(path, assignment: str, cells: list[Cell], rows: list[StudentRow]) -> None:
     """Écrit le détail des notes : une ligne par étudiant, triée par identifiant."""
-    header = ["etudiant", "nom", *(cell.grade_id for cell in cells),
+    header = ["etudiant", "nom", *(_text(cell.grade_id) for cell in cells),
               "total", "total_max", "statut", "a_verifier"]
     max_total = _points(_max_total(cells))
     lines = []
@@ -113,8 +129,8 @@ def write_grades_csv(path, assignment: str, cells: list[Cell], rows: list[Studen
         grades = row.grades if row.graded else {}
         points = [_points(grades[cell.grade_id]) if cell.grade_id in grades else ""
                   for cell in cells]
-        lines.append([row.student, row.name or "", *points, _points(_final_total(row)),
-                      max_total, row.status, row.flagged or ""])
+        lines.append([_text(row.student), _text(row.name or ""), *points, _points(_final_total(row)),
+                      max_total, _text(row.status), _text(row.flagged or "")])
     _write_csv(path, header, lines)
 
 
@@ -128,7 +144,7 @@ def write_moodle_csv(path, assignment: str, cells: list[Cell], rows: list[Studen
         comment = row.status
         if row.flagged:
             comment += f" — à vérifier par l'enseignant : {row.flagged}"
-        lines.append([identifier, row.name or row.student, grade, max_total, comment])
+        lines.append([_text(identifier), _text(row.name or row.student), grade, max_total, _text(comment)])
     _write_csv(path, MOODLE_HEADER, lines)
 
 

@@ -3,6 +3,7 @@
 Entrées minuscules construites dans tmp_path ; aucun notebook n'est exécuté.
 """
 
+import re
 import sys
 import zipfile
 
@@ -313,3 +314,104 @@ def test_corrupt_zip(tmp_path):
 def test_no_expected_cells(tmp_path):
     with pytest.raises(ValueError, match="aucune cellule notée connue"):
         collect(A, write_files(tmp_path / "copies", {"alice_04_vae.ipynb": GOOD}), set())
+
+
+# --- aucun étudiant perdu : identifiants refusés, chemins en double -----------------------------
+
+UNSAFE = ["=1+2", "+1=2", "-x", "@a", "a*b", "[ab]", "李雷", "a\tb", "x" * 200, "id_refuse_0"]
+
+
+def refused_ids(result):
+    return {s.origin: s for s in result.submissions if s.student.startswith("id_refuse_")}
+
+
+@pytest.mark.parametrize("as_zip", [False, True], ids=["dossier", "zip"])
+def test_every_submitted_folder_has_its_own_row(tmp_path, as_zip):
+    """``=1+2`` et ``+1=2`` donnaient tous deux ``_1_2`` : une seule ligne « plusieurs copies »."""
+    names = [*UNSAFE, "_1_2", "alice"]
+    files = {f"{name}/04_vae/04_vae.ipynb": GOOD for name in names}
+    path, prefix = write_input(tmp_path, files, as_zip)
+    result = collect(A, path, EXPECTED)
+    assert len(result.submissions) == len(names) and not result.ignored
+    accepted = by_student(result)
+    assert (accepted["alice"].problem, accepted["_1_2"].problem) == (None, None)
+    refused = refused_ids(result)
+    assert sorted(refused) == sorted(f"{prefix}{name}/04_vae/04_vae.ipynb" for name in UNSAFE)
+    for name in UNSAFE:
+        copy = refused[f"{prefix}{name}/04_vae/04_vae.ipynb"]
+        assert re.fullmatch(r"id_refuse_[0-9a-f]{24}", copy.student)
+        assert copy.problem.startswith("identifiant d'étudiant refusé : « ")
+        assert "(copie gardée dans copies_refusees/)" in copy.problem
+        assert copy.notebook == GOOD  # les octets restent, pour copies_refusees/
+    assert f"« =1+2 » (caractères interdits : + =)" in refused[f"{prefix}=1+2/04_vae/04_vae.ipynb"].problem
+    assert "« a\\tb »" in refused[f"{prefix}a\tb/04_vae/04_vae.ipynb"].problem  # invisible : échappé
+
+
+def test_replacement_ids_are_stable_and_distinct(tmp_path):
+    files = {f"{name}_04_vae.ipynb": GOOD for name in UNSAFE}
+    folder = collect(A, write_files(tmp_path / "copies", files), EXPECTED)
+    archive = collect(A, write_zip(tmp_path / "copies.zip", files), EXPECTED)
+    ids = [s.student for s in folder.submissions]
+    assert len(set(ids)) == len(UNSAFE) and all(i.startswith("id_refuse_") for i in ids)
+    assert ids == [s.student for s in archive.submissions]
+    # le nom d'un dossier ne peut pas prendre l'identifiant de remplacement d'un autre
+    taken = by_student(folder)
+    squatter = next(iter(taken))
+    files[f"{squatter}_04_vae.ipynb"] = GOOD
+    again = by_student(collect(A, write_files(tmp_path / "2" / "copies", files), EXPECTED))
+    assert len(again) == len(UNSAFE) + 1 and again[squatter] == taken[squatter]
+
+
+def test_refused_id_keeps_the_other_problem_of_its_copy(tmp_path):
+    files = {"=1+2_04_vae.ipynb": b"", "@a_04_vae.ipynb": b"pas du JSON"}
+    empty, broken = sorted(collect(A, write_files(tmp_path / "c", files), EXPECTED).submissions,
+                           key=lambda s: s.origin)
+    assert empty.origin == "c/=1+2_04_vae.ipynb" and empty.notebook is None
+    assert empty.problem.startswith("identifiant d'étudiant refusé : « =1+2 »")
+    assert empty.problem.endswith("relancez la correction ; copie vide : le fichier est vide")
+    assert "copies_refusees" not in empty.problem  # rien à garder
+    assert broken.notebook == b"pas du JSON" and "copies_refusees" in broken.problem
+    assert "; copie illisible" in broken.problem
+
+
+def test_honest_ids_are_not_refused(tmp_path):
+    files = {f"{name}_04_vae.ipynb": GOOD
+             for name in ("Jean Dupont", "Élise Ø'Brien", "O’Hara", "_1_2", "anne-marie.l", "Ærø 2")}
+    result = collect(A, write_files(tmp_path / "c", files), EXPECTED)
+    assert [(s.student, s.problem) for s in result.submissions] == [
+        ("_1_2", None), ("aero_2", None), ("anne-marie.l", None), ("elise_o_brien", None),
+        ("jean_dupont", None), ("o_hara", None)]
+
+
+def test_moodle_names_are_labels_never_refused(tmp_path):
+    """Dans Moodle, l'identifiant de participant rend l'identifiant unique : le nom, même une
+    formule, n'est qu'un libellé (neutralisé dans les CSV par report)."""
+    files = {"=1+2_4242_assignsubmission_file_/a.ipynb": GOOD,
+             "-Moins Dupont_7_assignsubmission_file_/b.ipynb": GOOD,
+             "+1=2_8_assignsubmission_file_/c.ipynb": GOOD}
+    result = collect(A, write_files(tmp_path / "moodle", files), EXPECTED)
+    assert [(s.student, s.name, s.moodle_id, s.problem) for s in result.submissions] == [
+        ("_1_2_4242", "=1+2", "4242", None), ("_1_2_8", "+1=2", "8", None),
+        ("moins_dupont_7", "-Moins Dupont", "7", None)]
+
+
+def test_same_path_twice_in_a_zip_is_several_copies(tmp_path):
+    """Une archive peut contenir deux entrées du même nom : la seconde écrasait la première."""
+    path = tmp_path / "copies.zip"
+    with pytest.warns(UserWarning, match="Duplicate name"), zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("alice_04_vae.ipynb", GOOD)
+        archive.writestr("alice_04_vae.ipynb", notebook("vae_perte"))
+        archive.writestr("bob_04_vae.ipynb", GOOD)
+    alice, bob = collect(A, path, EXPECTED).submissions
+    assert alice.notebook is None
+    assert alice.problem == ("plusieurs copies pour le même étudiant (alice_04_vae.ipynb en 2 exemplaires) : "
+                             "aucune notée, à départager par l'enseignant")
+    assert (bob.problem, bob.notebook) == (None, GOOD)
+
+
+def test_folders_differing_only_by_unicode_form_are_several_copies(tmp_path):
+    composed, decomposed = "\u00c9lise", "E\u0301lise"
+    files = {f"{composed}/04_vae/04_vae.ipynb": GOOD, f"{decomposed}/04_vae/04_vae.ipynb": GOOD}
+    [elise] = collect(A, write_files(tmp_path / "submitted", files), EXPECTED).submissions
+    assert elise.student == "elise" and elise.notebook is None
+    assert elise.problem.startswith("plusieurs copies pour le même étudiant (Élise/04_vae/04_vae.ipynb en 2")

