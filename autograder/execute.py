@@ -42,7 +42,7 @@ from nbformat.notebooknode import NotebookNode
 from nbgrader import utils as nbgrader_utils
 from nbgrader.preprocessors import Execute, LimitOutput
 
-from . import forkserver, scratch
+from . import forkserver, probes, scratch
 from .sandbox import Limits, Sandbox, kernel_arguments, with_lifeline
 
 # Pendant la correction, le noyau renvoie stderr vers stdout (TensorFlow y écrit à chaque
@@ -106,6 +106,40 @@ _sures = tuple({sys.prefix, sys.base_prefix, sys.exec_prefix, __import__("os").p
 def _etranger(rappel):
     code = getattr(getattr(rappel, "__func__", rappel), "__code__", None)
     return code is None or not code.co_filename.startswith(_sures)
+# La machinerie qui fait d'une cellule du code exécuté et d'une exception une sortie d'erreur :
+# transformateurs, compilateur, méthodes du shell et du noyau (au niveau de l'instance et de la
+# classe), crochets d'affichage, de trace et de profilage, fonctions natives. Identités seulement
+# (un remplacement change l'identité) : quelques millisecondes.
+def _classe(objet):
+    return repr([(k.__qualname__, sorted((n, id(v)) for n, v in vars(k).items()))
+                 for k in type(objet).__mro__ if k is not object])
+def _instance(objet):
+    return repr(sorted((n, type(v).__name__, id(v)) for n, v in vars(objet).items()
+                       if callable(v) and not isinstance(v, type)))
+def _liste(valeurs):
+    return repr([(type(v).__qualname__, getattr(v, "__qualname__", ""), id(v)) for v in valeurs])
+_machinerie = {"shell": shell, "noyau": getattr(shell, "kernel", None), "compilateur": shell.compile,
+               "transformateurs": shell.input_transformer_manager, "affichage": shell.displayhook,
+               "publication": shell.display_pub, "evenements": shell.events,
+               "session": getattr(getattr(shell, "kernel", None), "session", None)}
+for _nom, _objet in _machinerie.items():
+    if _objet is not None:
+        resultat[f"machinerie.{_nom}"] = hashlib.sha1((_classe(_objet) + _instance(_objet)).encode()).hexdigest()[:16]
+        resultat[f"machinerie.{_nom}.identite"] = f"{type(_objet).__qualname__}:{id(_objet)}"
+_gestionnaire = shell.input_transformer_manager
+resultat["machinerie.transformateurs_entree"] = _liste(
+    [*_gestionnaire.cleanup_transforms, *_gestionnaire.line_transforms, *_gestionnaire.token_transformers,
+     *shell.input_transformers_post])
+resultat["machinerie.transformateurs_ast"] = _liste(shell.ast_transformers)
+resultat["sys.displayhook"] = _empreinte(sys.displayhook)
+import threading as _fils
+resultat["threading.trace"] = repr((_empreinte(getattr(_fils, "_trace_hook", None)),
+                                    _empreinte(getattr(_fils, "_profile_hook", None))))
+_suivi = getattr(sys, "monitoring", None)
+if _suivi is not None:
+    resultat["sys.monitoring"] = repr([_suivi.get_tool(i) for i in range(6)])
+resultat["builtins"] = hashlib.sha1(repr(sorted((n, id(v)) for n, v in vars(builtins).items()
+                                                if callable(v))).encode()).hexdigest()[:16]
 resultat["IPython.events"] = repr(sorted(
     f"{evenement}:{getattr(rappel, '__qualname__', type(rappel).__name__)}"
     for evenement in ("pre_execute", "pre_run_cell", "post_execute", "post_run_cell")
@@ -381,9 +415,10 @@ def kill_tree(processes):
 
 def _cells(client, nb, watch, limits):
     """Exécute les cellules une à une, avec les gardes ; renvoie (évènements, falsification)."""
-    events, tampering = [], None
+    events, tampering, unjudged = [], None, None
     deadline = time.monotonic() + limits.notebook_timeout
-    client.timeout_func = lambda cell: max(1, int(min(limits.cell_timeout, deadline - time.monotonic())))
+    client.timeout_func = lambda cell: max(1, int(min(
+        PROBE_TIMEOUT if cell.metadata.get(PROBE_FLAG) else limits.cell_timeout, deadline - time.monotonic())))
     names = watched_names(nb)
     expression = fingerprint_expression(names)
     modules = sorted({name.split(".")[0] for name in names} - {"builtins"})
@@ -391,6 +426,7 @@ def _cells(client, nb, watch, limits):
     nb.metadata["language_info"] = info["content"]["language_info"]
     client.silent(f"[__import__(m) for m in {modules!r}]", timeout=limits.cell_timeout)
     reference = client.silent(expression)
+    maker = probes.ProbeMaker()
     stopped_at = None
     for index, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
@@ -399,8 +435,10 @@ def _cells(client, nb, watch, limits):
             cell.outputs = [error_output("NonExecutee", f"cellule non exécutée : {stopped_at}")]
             continue
         label = cell_label(cell, index)
+        is_test = nbgrader_utils.is_grade(cell) and not nbgrader_utils.is_solution(cell)
+        witness = maker.witness() if is_test else None
         try:
-            client.preprocess_cell(cell, {}, index)
+            _execute(client, cell, index, witness)
         except DeadKernelError:
             reason = "mémoire dépassée" if watch.killed else "noyau arrêté"
             cell.outputs.append(error_output("NoyauArrete", f"{reason} pendant cette cellule"))
@@ -414,6 +452,10 @@ def _cells(client, nb, watch, limits):
                 events.append(f"noyau bloqué (cellule {label})")
                 stopped_at = f"noyau bloqué à la cellule {label}"
             continue
+        if witness is not None:
+            cell.outputs, problem = probes.strip_witness(cell.outputs, *witness[1:])
+            if problem and unjudged is None:
+                unjudged = f"{problem} (cellule {label})"
         events += _cell_events(cell, label)
         if any(o.get("ename") == "DelaiDepasse" for o in cell.outputs) and client.silent("1", timeout=10) is None:
             events.append(f"noyau bloqué après le délai (cellule {label})")
@@ -423,11 +465,81 @@ def _cells(client, nb, watch, limits):
             events.append(f"délai du notebook dépassé ({limits.notebook_timeout} s, cellule {label})")
             stopped_at = f"délai du notebook dépassé à la cellule {label}"
             continue
+        if unjudged is None and not is_test and not _locked(cell):
+            problem = _probe(client, nb, maker)
+            if problem:
+                unjudged = f"{problem}, après la cellule {label}"
         if tampering is None and reference is not None:
             tampering = _compare(reference, client.silent(expression, timeout=10), label)
+    if unjudged is None and stopped_at is None:
+        problem = _probe(client, nb, maker)
+        if problem:
+            unjudged = f"{problem}, après la dernière cellule"
+    _renumber(nb)
     if reference is None:
         tampering = "vérification des fonctions des tests impossible au démarrage du noyau"
+    if unjudged is not None:
+        unjudged = f"vérification impossible : les tests ne sont plus jugés normalement ({unjudged})"
+        tampering = unjudged if tampering is None else f"{unjudged} ; {tampering}"
     return events, tampering
+
+
+PROBE_FLAG = "sonde_du_correcteur"  # métadonnée d'une sonde (jamais envoyée au noyau)
+PROBE_TIMEOUT = 30
+
+
+def _locked(cell):
+    """Cellule de code verrouillée de l'enseignant (remise d'après le carnet par ``record.prepare``)."""
+    return bool(cell.metadata.get("nbgrader", {}).get("locked")) and not nbgrader_utils.is_solution(cell)
+
+
+def _execute(client, cell, index, witness=None):
+    """Exécute ``cell`` ; une cellule de test est envoyée suivie de son témoin (voir ``probes``),
+    son texte dans le notebook reste celui de l'enseignant."""
+    if witness is None:
+        client.preprocess_cell(cell, {}, index)
+        return
+    source = cell.source
+    cell.source = source.rstrip("\n") + "\n" + witness[0]
+    try:
+        client.preprocess_cell(cell, {}, index)
+    finally:
+        cell.source = source
+
+
+def _probe(client, nb, maker):
+    """Envoie les sondes d'un point de contrôle ; renvoie ce qui cloche (français) ou None.
+
+    Chaque sonde passe par le même chemin que les cellules du notebook (ajoutée le temps de son
+    exécution, puis retirée : elle n'apparaît ni dans la copie corrigée ni dans le retour)."""
+    for probe in maker.round():
+        cell = nbformat.v4.new_code_cell(probe.source)
+        cell.metadata[PROBE_FLAG] = True
+        nb.cells.append(cell)
+        try:
+            client.preprocess_cell(cell, {}, len(nb.cells) - 1)
+        except DeadKernelError:
+            return "noyau arrêté pendant une vérification"
+        except Exception as error:  # noqa: BLE001 (délai, noyau bloqué : la vérification a échoué)
+            return f"vérification interrompue ({type(error).__name__})"
+        finally:
+            nb.cells.pop()
+        problem = probes.judge(probe, cell.outputs)
+        if problem:
+            return problem
+    return None
+
+
+def _renumber(nb):
+    """Numéros d'exécution 1, 2, 3… des cellules exécutées (les sondes en ont pris entre elles)."""
+    count = 0
+    for cell in nb.cells:
+        if cell.cell_type == "code" and cell.get("execution_count") is not None:
+            count += 1
+            cell.execution_count = count
+            for output in cell.outputs:
+                if "execution_count" in output:
+                    output["execution_count"] = count
 
 
 ERROR_EVENTS = (  # (fragment du message d'erreur, évènement en français)
