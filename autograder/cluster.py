@@ -28,7 +28,10 @@ refuse de démarrer, sauf en isolement minimal). Puis :
 
    (``--nworkers`` : au plus le nombre de cœurs, et assez de mémoire pour autant de copies :
    4 Gio chacune par défaut). Un travailleur qui ne trouve pas ``autograder``, ou dont
-   bubblewrap ne marche pas, est signalé avant toute correction ;
+   bubblewrap ne marche pas, est signalé avant toute correction ; puis la solution de
+   l'enseignant (``source/``) est corrigée sur chaque travailleur, avant toute copie : un
+   travailleur qui ne lui donne pas tous les points (paquet ``course`` ou données introuvables
+   dans son bac à sable…) est refusé, et la commande s'arrête sans rien écrire ;
 
 3. sur votre machine, à la racine du cours ::
 
@@ -132,8 +135,19 @@ class DaskWorkers:
                     "(les copies attendent qu'un `dask worker` s'y connecte)")
         return f"grappe Dask {self.address}, {count} travailleur{'s' if count > 1 else ''}"
 
+    def preflight_targets(self):
+        """Où vérifier la solution de l'enseignant : sur chaque travailleur connecté (son
+        environnement peut différer des autres), ou n'importe où s'il n'y en a pas encore."""
+        return sorted(self.client.nthreads()) or [None]
+
     def run(self, tasks):
-        """Une tâche Dask par copie ; produit les résultats dans l'ordre où ils arrivent."""
+        """Une tâche Dask par copie ; produit les résultats dans l'ordre où ils arrivent.
+
+        Une vérification préalable (``task.preflight``) passe avant les copies, sur son travailleur
+        (``task.worker``) ; les copies vont de préférence aux travailleurs ainsi vérifiés. Limite :
+        un travailleur arrivé ou relancé après n'est pas vérifié ; Dask peut lui confier une copie
+        s'il est libre quand les vérifiés sont occupés (vol de tâches), ou s'il n'en reste aucun.
+        """
         import distributed  # noqa: PLC0415
 
         from .workers import grade_task  # noqa: PLC0415
@@ -141,10 +155,19 @@ class DaskWorkers:
         if not tasks:
             return
         batch = uuid.uuid4().hex[:8]
+        checked = sorted({task.worker for task in tasks if task.preflight and task.worker})
         futures = {}
-        for task in tasks:
-            key = f"corriger-{task.assignment}-{task.student}-{batch}"
-            future = self.client.submit(grade_task, task, pure=False, retries=self.retries, key=key)
+        for number, task in enumerate(tasks):
+            if task.preflight:
+                key = f"verifier-{task.assignment}-{number}-{batch}"
+                where = {"workers": [task.worker]} if task.worker else {}
+                where["priority"] = 1
+            else:
+                key = f"corriger-{task.assignment}-{task.student}-{batch}"
+                where = {"workers": checked} if checked else {}
+            if where.get("workers"):
+                where["allow_other_workers"] = True  # travailleurs morts : ailleurs plutôt que jamais
+            future = self.client.submit(grade_task, task, pure=False, retries=self.retries, key=key, **where)
             futures[future] = task
         try:
             for future in distributed.as_completed(futures, loop=self.client.loop):

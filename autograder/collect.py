@@ -303,10 +303,11 @@ def _check(data, assignment, expected_cells):
     metas = [cell.get("metadata", {}).get("nbgrader") for cell in notebook.cells]
     ids = {m.get("grade_id") for m in metas if isinstance(m, dict)}
     ids = {i for i in ids if isinstance(i, str)}
-    if ids & expected_cells:
+    if ids & expected_cells or not ids:
+        # Sans aucune métadonnée nbgrader (cellules recopiées dans un notebook neuf, outil de
+        # nettoyage) : ``record.prepare`` reconnaît les cellules du devoir à leur contenu, ou refuse.
         return data, None
-    absent = "" if ids else " (métadonnées nbgrader absentes)"
-    return data, f"copie d'un autre devoir : aucune cellule notée de {assignment}{absent}"
+    return data, f"copie d'un autre devoir : aucune cellule notée de {assignment}"
 
 
 def _submission(tree, sid, student, assignment, expected_cells):

@@ -550,6 +550,7 @@ ERROR_EVENTS = (  # (fragment du message d'erreur, évènement en français)
     ("Read-only file system", "écriture refusée hors du dossier de travail"),
     ("No such file or directory", "fichier introuvable (seul le dossier de travail est visible)"),
     ("Permission denied", "accès à un fichier refusé"),
+    ("Resource temporarily unavailable", "trop de processus ou de fils (limite de la copie)"),
 )
 
 

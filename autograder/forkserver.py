@@ -8,7 +8,9 @@ Mesuré : ≈ 3 s de moins par notebook corrigé (import et démarrage du noyau)
 
 Le correcteur voit le noyau d'une copie comme un processus ordinaire (``KernelProcess``, que
 jupyter_client pilote comme un ``Popen``) : son PID est celui, vu de l'hôte, de l'init de la copie ;
-le tuer arrête toute la copie.
+le tuer arrête toute la copie. Avant que la copie n'exécute quoi que ce soit, le correcteur la met
+(intermédiaire, init, noyau) dans un groupe de contrôle neuf (``sandbox.CopyGroup`` : processus et
+processeur bornés), effacé quand elle s'arrête.
 
 Si le modèle ne peut pas démarrer (pas de bubblewrap, espaces de noms imbriqués refusés, plus
 d'un fil après les imports), ``server_for`` renvoie ``None`` et la raison, et chaque noyau est
@@ -51,10 +53,11 @@ class KernelProcess:
 
     stdin = stdout = stderr = None
 
-    def __init__(self, pid):
+    def __init__(self, pid, group=None):
         self.pid = pid
         self.returncode = None
         self._process = psutil.Process(pid)
+        self.group = group  # sandbox.CopyGroup de la copie, ou None
 
     def poll(self):
         if self.returncode is None:
@@ -64,6 +67,8 @@ class KernelProcess:
                 gone = True
             if gone:
                 self.returncode = -signal.SIGKILL
+                if self.group is not None:
+                    self.group.remove()
         return self.returncode
 
     def wait(self, timeout=None):
@@ -82,6 +87,8 @@ class KernelProcess:
 
     def kill(self):
         self.send_signal(signal.SIGKILL)
+        if self.group is not None:
+            self.group.kill()
 
     # Un init n'obéit à SIGTERM que s'il l'attend : arrêter une copie, c'est la tuer.
     terminate = kill
@@ -98,7 +105,8 @@ class ForkServer:
         # Le programme arrive en première ligne de l'entrée standard ; le dossier partagé, en
         # argument, figure ainsi dans la ligne de commande du modèle et de chaque copie.
         arguments = [self.shared, *(["essai"] if trial else [])]
-        command = sandbox.wrap([sys.executable, "-c", BOOTSTRAP, *arguments], self.shared, IDENTITY)
+        command = sandbox.wrap([sys.executable, "-c", BOOTSTRAP, *arguments], self.shared, IDENTITY,
+                               kernel=False)
         self.process = subprocess.Popen(
             command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
             env=sandbox.environment(), preexec_fn=_limit_server(os.getpid()),
@@ -123,7 +131,8 @@ class ForkServer:
         fichier de connexion…), ``shared`` un dossier de ``new_directory`` ; renvoie un
         ``KernelProcess``. Lève ``ForkServerError`` si le modèle ne répond pas."""
         request = {"argv": list(arguments), "memory": limits.memory, "disk": limits.disk,
-                   "shared": str(shared)}
+                   "shared": str(shared), "processes": limits.processes, "cpu_seconds": limits.cpu_seconds}
+        isolation.sweep_groups()
         with self._lock:
             try:
                 self.process.stdin.write((json.dumps(request) + "\n").encode())
@@ -131,7 +140,21 @@ class ForkServer:
             except OSError as error:
                 raise ForkServerError(f"modèle de noyaux arrêté ({error})") from error
             answer = self._answer(timeout)
-        return KernelProcess(self._host_pid(answer["init"]))
+        init = self._host_pid(answer["init"])
+        return KernelProcess(init, self._confine(init, limits))
+
+    @staticmethod
+    def _confine(init, limits):
+        """Met la copie dont l'init a le PID (hôte) ``init`` — l'intermédiaire, l'init, le noyau —
+        dans un groupe de contrôle neuf, avant sa première cellule ; renvoie le groupe, ou None."""
+        try:
+            intermediate = psutil.Process(psutil.Process(init).ppid())
+            group = isolation.CopyGroup.create(os.getpid(), init, limits)
+        except (psutil.Error, OSError):
+            return None
+        if group is not None:
+            group.adopt(intermediate)
+        return group
 
     def _answer(self, timeout):
         ready, _, _ = select.select([self.process.stdout], [], [], timeout)

@@ -12,7 +12,8 @@ importe tout une fois, puis, pour chaque copie, se duplique (``fork``) : le noya
 démarre avec ces modules déjà chargés.
 
 Protocole (une ligne JSON par message) : le correcteur écrit sur l'entrée standard
-``{"argv": [...], "memory": octets, "disk": octets, "shared": dossier}`` ; le modèle répond sur la
+``{"argv": [...], "memory": octets, "disk": octets, "shared": dossier, "processes": nombre,
+"cpu_seconds": secondes}`` ; le modèle répond sur la
 sortie standard ``{"init": pid}`` (le PID, vu du bac à sable, de l'init de la copie) ou
 ``{"error": texte}``. Au démarrage, il répond ``{"ready": secondes}`` ou ``{"error": texte}``. Fin
 de fichier sur l'entrée standard (correcteur arrêté, même par ``kill -9``) : le modèle tue tout ce
@@ -28,7 +29,10 @@ Chaque copie reçoit ce que lui donnait un bac à sable neuf :
   copie précédente a écrit n'y est ; du dossier partagé avec le correcteur, elle ne voit que le
   sien ;
 - un init (PID 1) et le noyau (PID 2), comme sous bubblewrap ; plus aucune capacité (ensemble
-  limitant vidé), pas de fichier core, limite de mémoire virtuelle ;
+  limitant vidé), pas de fichier core, limite de mémoire virtuelle et de temps de processeur
+  (``RLIMIT_CPU``), au plus ``processes`` processus et fils (``RLIMIT_NPROC``, compté par Linux
+  dans l'espace de noms utilisateur de la copie ; sans effet quand le correcteur est root : le
+  groupe de contrôle où le correcteur place la copie la borne alors) ;
 - le modèle est hors de portée : la copie ne le voit pas dans son espace de PID (aucun signal ne
   peut l'atteindre) ; elle est dans un espace de noms utilisateur enfant du sien, et Linux refuse
   ``ptrace`` et la lecture de ``/proc/PID/mem`` ou ``environ`` d'un processus d'un autre espace sans
@@ -157,12 +161,14 @@ def new_namespaces(disk, shared):
     mount(None, "/dev", None, MS_REMOUNT | MS_BIND | MS_RDONLY | mount_flags("/dev"))
 
 
-def run_kernel(argv, memory):
+def run_kernel(argv, memory, cpu_seconds=None):
     """Dans le noyau (PID 2 de la copie) : dernières limites, puis ipykernel dans ce processus."""
     set_name("noyau-copie")
     drop_capabilities()
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    if cpu_seconds:
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds))
     os.chdir(WORKDIR)
     null = os.open("/dev/null", os.O_RDWR)
     for fd in (0, 1, 2):
@@ -210,6 +216,9 @@ def spawn(request):
             os.dup2(null, 0)
             os.dup2(null, 1)
             new_namespaces(request["disk"], request["shared"])
+            if request.get("processes"):  # compté dans l'espace de noms de la copie seulement
+                limit = int(request["processes"])
+                resource.setrlimit(resource.RLIMIT_NPROC, (limit, limit))
             init = os.fork()
             if init == 0:
                 start_init(report_write, request)
@@ -239,7 +248,7 @@ def start_init(report_write, request):
         kernel = os.fork()
         if kernel == 0:
             try:
-                run_kernel(request["argv"], request["memory"])
+                run_kernel(request["argv"], request["memory"], request.get("cpu_seconds"))
             finally:
                 os._exit(1)
         drop_capabilities()
@@ -292,6 +301,9 @@ def preload():
     import ipykernel.ipkernel  # noqa: PLC0415,F401
     import pkgutil  # noqa: PLC0415
 
+    expected = os.environ.get("PYTHONPATH", "")  # /cours : le paquet course du correcteur
+    if expected and not course.__file__.startswith(expected.rstrip("/") + "/course/"):
+        raise RuntimeError(f"paquet course importé de {course.__file__} au lieu de {expected}/course")
     for module in pkgutil.iter_modules(course.__path__):
         __import__(f"course.{module.name}")
     threads = len(os.listdir("/proc/self/task"))

@@ -12,6 +12,7 @@ import shutil
 import tempfile
 
 import nbformat
+from nbgrader.preprocessors import ClearHiddenTests
 from tqdm import tqdm
 
 from . import forkserver, record, report
@@ -32,6 +33,7 @@ class Options:
     output: pathlib.Path | None = None  # dossier des rapports (défaut : rapports/), un sous-dossier par devoir
     progress: bool = True
     preload: bool = True               # modèle de noyaux préchargé par travailleur (forkserver.py)
+    preflight: bool = True             # la solution de source/ corrigée d'abord (voir grade_class)
 
 
 def source_grade_ids(root, assignment, graded_only=False):
@@ -66,7 +68,16 @@ def assignments_of(root, spec):
 
 def grade_class(spec, copies, options=Options(), backend=None, say=print):
     """Corrige les copies de ``copies`` pour le ou les devoirs ``spec`` (voir ``assignments_of``),
-    toutes dans le même groupe de travailleurs ; renvoie ``{devoir: (lignes, chemins des rapports)}``."""
+    toutes dans le même groupe de travailleurs ; renvoie ``{devoir: (lignes, chemins des rapports)}``.
+
+    Vérification préalable : la solution de l'enseignant (``source/``) de chaque devoir à corriger
+    est préparée comme une copie et corrigée la première, par les mêmes travailleurs (chacun, sur
+    une grappe), dans le même bac à sable, pendant que les copies commencent. Rien n'est écrit
+    (carnet, copies refusées, fichiers des copies, rapports) avant son retour ; si elle n'a pas
+    tous les points, ou une erreur dans une cellule, le reste est arrêté et ``RuntimeError`` dit
+    en français quelles cellules ont échoué : un environnement cassé (paquet ``course`` ou données
+    introuvables dans le bac à sable, limites trop courtes) mettrait sinon 0 à toute la classe.
+    """
     root = pathlib.Path(options.root).resolve()
     assignments = assignments_of(root, spec)
     sandbox, warning = Sandbox.choose(options.isolation, options.limits)
@@ -94,7 +105,16 @@ def grade_class(spec, copies, options=Options(), backend=None, say=print):
         say(f"  {waiting - len(tasks)} copie(s) déjà corrigée(s) ou non corrigeable(s), {len(tasks)} à corriger.")
     # Les devoirs les plus longs d'abord (les derniers du cours), pour finir ensemble.
     tasks.sort(key=lambda task: (task.assignment, task.student), reverse=True)
-    results = backend.run(tasks)
+    checks = preflight_tasks(classes, tasks, backend, sandbox, options) if options.preflight else []
+
+    def write_refused():
+        for one in classes.values():
+            one.write_refused()
+        if checks:
+            say(f"Vérification préalable réussie : la solution de l'enseignant a tous les points "
+                f"({', '.join(sorted({task.assignment for task in checks}))}).")
+
+    results = after_preflight(backend.run(checks + tasks), len(checks), write_refused)
     without_template = collections.Counter()
     for result in tqdm(results, total=len(tasks), desc="copies", unit="copie", disable=not options.progress):
         classes[result["assignment"]].record(result, say)
@@ -116,6 +136,7 @@ class _Class:
         self.output = pathlib.Path(options.output or root / "rapports") / assignment
         self.order = source_grade_ids(root, assignment)
         self.states, self.people = {}, {}
+        self.repairs = {}  # étudiant -> réparations de sa copie (record.prepare), en tête de ses évènements
 
     def collect(self, copies, sandbox, say):
         """Lit les copies, enregistre celles qu'on ne peut pas noter ; renvoie les tâches à faire."""
@@ -130,17 +151,25 @@ class _Class:
                 if self.states[sub.student]:
                     continue
                 try:
-                    prepared = record.prepare(self.db_url, self.assignment, sub.student, sub.notebook)
+                    prepared, self.repairs[sub.student] = record.prepare(
+                        self.db_url, self.assignment, sub.student, sub.notebook, self.order)
                     tasks.append(Task(self.assignment, sub.student, prepared,
                                       dataclasses.asdict(self.options.limits), sandbox.mode,
                                       self.options.preload))
                     continue
                 except ValueError as error:
                     sub.problem = str(error)
-            record.save(self.db_url, self.assignment, sub.student, None, sub.name)
+            # Écrite par write_refused, après la vérification préalable.
             self.states[sub.student] = {"problem": sub.problem, "graded": False}
-            _keep_refused(self.output, sub)
         return tasks
+
+    def write_refused(self):
+        """Enregistre les copies qu'on ne peut pas noter (zéro partout) et garde leurs octets."""
+        for student, state in self.states.items():
+            if state and state.get("problem"):
+                sub = self.people[student]
+                record.save(self.db_url, self.assignment, sub.student, None, sub.name)
+                _keep_refused(self.output, sub)
 
     def record(self, result, say):
         """Enregistre le résultat d'une tâche : carnet, fichiers, état."""
@@ -151,7 +180,8 @@ class _Class:
                 "relancez pour réessayer.")
             return
         record.save(self.db_url, self.assignment, sub.student, result["notebook"], sub.name)
-        state = {"graded": True, "events": result["events"], "tampering": result["tampering"],
+        state = {"graded": True, "events": self.repairs.get(sub.student, []) + result["events"],
+                 "tampering": result["tampering"],
                  "seconds": result["seconds"], "peak_memory": result["peak_memory"]}
         self.store.write(sub.student, sub.notebook, state, result["notebook"], result["feedback_html"])
         self.states[sub.student] = state
@@ -179,6 +209,117 @@ def _keep_refused(output, sub):
         folder = output / "copies_refusees"
         folder.mkdir(parents=True, exist_ok=True)
         (folder / f"{sub.student}.ipynb").write_bytes(sub.notebook)
+
+
+PREFLIGHT_STUDENT = "solution-enseignant"  # nom de la « copie » vérifiée (jamais enregistrée)
+
+
+def preflight_tasks(classes, tasks, backend, sandbox, options):
+    """Les vérifications préalables : pour chaque devoir qui a des copies à corriger, sa solution
+    (``source/``) préparée comme une copie, une fois par cible du groupe de travailleurs (chaque
+    travailleur d'une grappe). Aucune copie à corriger : rien à vérifier."""
+    targets = getattr(backend, "preflight_targets", lambda: [None])()
+    checks = []
+    for assignment in sorted({task.assignment for task in tasks}, reverse=True):
+        one = classes[assignment]
+        source = one.root / "source" / assignment / f"{assignment}.ipynb"
+        try:
+            # Sans ses tests cachés, comme une copie parfaite : la préparation les remet du carnet.
+            solution, _ = ClearHiddenTests().preprocess(nbformat.read(source, as_version=4), {})
+            prepared, _ = record.prepare(one.db_url, assignment, PREFLIGHT_STUDENT,
+                                         nbformat.writes(solution).encode("utf-8"), one.order)
+        except (ValueError, RuntimeError) as error:
+            raise RuntimeError(f"Vérification préalable impossible pour {assignment} : la solution "
+                               f"{source.relative_to(one.root)} est refusée ({error}).") from None
+        checks += [Task(assignment, PREFLIGHT_STUDENT, prepared, dataclasses.asdict(options.limits),
+                        sandbox.mode, options.preload, preflight=True, worker=target) for target in targets]
+    return checks
+
+
+def after_preflight(results, expected, then):
+    """Les résultats des copies, retenus jusqu'au retour des ``expected`` vérifications préalables :
+    ``then()`` est appelé quand toutes ont réussi, avant de rendre la première copie. Dès qu'une
+    échoue, le reste est arrêté (``results`` fermé) et ``RuntimeError`` dit pourquoi en français."""
+    held = []
+    try:
+        if not expected:
+            then()
+        for result in results:
+            if not result.get("preflight"):
+                if expected:
+                    held.append(result)
+                else:
+                    yield result
+                continue
+            problem = preflight_problem(result)
+            if problem:
+                raise RuntimeError(problem)
+            expected -= 1
+            if not expected:
+                then()
+                yield from held
+                held = []
+        if expected:
+            raise RuntimeError("Vérification préalable sans réponse : la correction s'arrête sans rien écrire.")
+    finally:
+        results.close()
+
+
+def preflight_problem(result):
+    """Pourquoi la solution corrigée ``result`` (résultat d'une tâche) ne vaut pas tous les points,
+    ou a une erreur dans une cellule (texte français, prêt à afficher) ; None si tout va bien."""
+    assignment = result["assignment"]
+    where = f" sur le travailleur Dask {result['worker']}" if result.get("worker") else ""
+    head = (f"Vérification préalable échouée pour {assignment}{where} : la solution de l'enseignant "
+            f"(source/{assignment}/{assignment}.ipynb), corrigée comme une copie par les mêmes "
+            "travailleurs dans le même bac à sable,")
+    tail = ("L'environnement de correction mettrait des notes fausses à toute la classe : rien n'a été "
+            "écrit (ni carnet, ni copies, ni rapports). Réparez-le (paquet course, données "
+            "Fashion-MNIST, bubblewrap, limites de temps et de mémoire) puis relancez.")
+    if where:
+        tail = (f"Ce travailleur est refusé : relancez-le dans l'environnement du cours, puis la "
+                "commande. " + tail)
+    if "error" in result:
+        return f"{head} n'a pas pu être exécutée ({result['error']}). {tail}"
+    failed = _failed_cells(nbformat.reads(result["notebook"], as_version=4), result["grades"])
+    if result.get("tampering"):
+        failed.append(f"falsification signalée : {result['tampering']}")
+    if not failed:
+        return None
+    points = sum(p for p, _ in result["grades"].values())
+    maximum = sum(m for _, m in result["grades"].values())
+    shown = " ; ".join(failed[:6]) + (f" ; … ({len(failed) - 6} de plus)" if len(failed) > 6 else "")
+    return f"{head} obtient {points:g} / {maximum:g}. Cellules en échec : {shown}. {tail}"
+
+
+def _failed_cells(nb, grades):
+    """``« cellule » : première ligne de l'erreur`` pour la première cellule en erreur du notebook
+    (la cause, le plus souvent) et pour chaque cellule notée sans tous ses points."""
+    from .execute import cell_label  # noqa: PLC0415 (nbclient : seulement si une vérification revient)
+
+    failed, first = [], True
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        points, maximum = grades.get(grade_id, (0.0, 0.0))
+        line = _first_error_line(cell)
+        if (line and first) or points < maximum:
+            failed.append(f"{cell_label(cell, index)} : {line or f'{points:g} / {maximum:g} point(s)'}")
+            first = first and not line
+    return failed
+
+
+def _first_error_line(cell):
+    """La première ligne de la première erreur d'une cellule exécutée (``NomErreur: message``), ou
+    de ce qu'elle a écrit sur stderr (nbgrader met 0 à un test qui y écrit) ; None sinon."""
+    for output in cell.get("outputs", []):
+        if output.output_type == "error":
+            text = f"{output.ename}: {output.evalue}" if output.evalue else output.ename
+            return text.strip().splitlines()[0][:300]
+        if output.output_type == "stream" and output.name == "stderr" and output.text.strip():
+            return "sortie d'erreur : " + output.text.strip().splitlines()[0][:300]
+    return None
 
 
 def functions_of(grade_ids):
@@ -217,8 +358,11 @@ def self_assess(notebook, course_root, options=Options(), say=print):
         shutil.copytree(course_root / "source" / assignment, course / "source" / assignment)
         db_url = record.database_url(None, course)
         record.ensure_assignment(db_url, assignment, course)
-        prepared = record.prepare(db_url, assignment, "moi", notebook.read_bytes())
+        prepared, repairs = record.prepare(db_url, assignment, "moi", notebook.read_bytes(),
+                                           source_grade_ids(course, assignment))
         # Un seul notebook : le modèle de noyaux coûterait autant à démarrer qu'il fait gagner.
+        # Pas de vérification préalable (voir grade_class) : elle doublerait la durée, rien n'est
+        # enregistré, et l'étudiant voit chaque erreur de son environnement dans son retour.
         graded = grade_notebook(prepared, options.limits, sandbox.mode, preload=False)
         order = source_grade_ids(course, assignment, graded_only=True)
     feedback = notebook.with_name(f"{assignment}_retour.html")
@@ -233,7 +377,7 @@ def self_assess(notebook, course_root, options=Options(), say=print):
     total = sum(p for p, _ in graded.grades.values())
     maximum = sum(m for _, m in graded.grades.values())
     say(f"Total : {total:g} / {maximum:g}")
-    for event in graded.events:
+    for event in repairs + graded.events:
         say(f"  ! {event}")
     if graded.tampering:
         say(f"  ! à vérifier : {graded.tampering} (un enseignant ne donnerait pas ces points sans vérifier)")

@@ -3,7 +3,9 @@
 Une tâche = une copie préparée (un notebook d'un étudiant) ; ``grade_task`` la corrige et renvoie
 un dictionnaire (notebook exécuté, points, évènements, retour HTML) : rien ne passe par un système
 de fichiers partagé. ``LocalWorkers`` répartit les tâches sur N processus de cette machine ; une
-grappe (Dask) n'est qu'un autre ``run`` qui renvoie les mêmes dictionnaires.
+grappe (Dask) n'est qu'un autre ``run`` qui renvoie les mêmes dictionnaires. Une tâche de
+vérification préalable (``preflight``) est corrigée de même : c'est la solution de l'enseignant,
+que ``pipeline`` juge avant d'enregistrer la moindre copie.
 """
 
 import concurrent.futures
@@ -24,8 +26,13 @@ class Task:
     limits: dict           # champs de sandbox.Limits
     sandbox: str           # "bwrap" ou "minimal"
     preload: bool = True   # noyau dupliqué du modèle de noyaux du travailleur (forkserver.py)
+    preflight: bool = False  # vérification préalable : la solution de l'enseignant, pas une copie
+    worker: str | None = None  # travailleur Dask où la vérifier (None : n'importe lequel)
 
     def key(self):
+        if self.preflight:
+            return {"assignment": self.assignment, "student": self.student, "preflight": True,
+                    "worker": self.worker}
         return {"assignment": self.assignment, "student": self.student}
 
 
@@ -52,8 +59,13 @@ class LocalWorkers:
     def describe(self):
         return f"{self.count} processus locaux"
 
+    def preflight_targets(self):
+        """Où vérifier la solution de l'enseignant : une fois (les processus sont identiques)."""
+        return [None]
+
     def run(self, tasks):
-        """Corrige ``tasks`` en parallèle ; produit les résultats dans l'ordre où ils arrivent."""
+        """Corrige ``tasks`` en parallèle, dans l'ordre de la liste (les vérifications préalables,
+        en tête, partent les premières) ; produit les résultats dans l'ordre où ils arrivent."""
         if not tasks:
             return
         context = multiprocessing.get_context("spawn")

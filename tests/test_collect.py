@@ -245,14 +245,20 @@ def test_moodle_zip_without_utf8_flag(tmp_path):
     (b"\x89PNG\r\n\x1a\n\xff\xfe", "copie illisible : ce n'est pas un notebook JSON (fichier binaire", True),
     (notebook("ae_encodeur", "ae_perte"),
      "copie d'un autre devoir : aucune cellule notée de 04_vae", True),
-    (notebook("vae_encodeur", "vae_perte", nbgrader=False),
-     "copie d'un autre devoir : aucune cellule notée de 04_vae (métadonnées nbgrader absentes)", True),
 ])
 def test_problems(tmp_path, data, problem, kept):
     [copy] = collect(A, write_files(tmp_path / "copies", {"alice_04_vae.ipynb": data}), EXPECTED).submissions
     assert copy.student == "alice"
     assert copy.problem.startswith(problem)
     assert copy.notebook == (data if kept else None)
+
+
+def test_copy_without_any_nbgrader_metadata_goes_on_to_prepare(tmp_path):
+    """Sans aucune métadonnée nbgrader, la copie n'est pas refusée ici : ``record.prepare`` reconnaît
+    les cellules du devoir à leur contenu (tests/test_accidents.py), ou la refuse."""
+    data = notebook("vae_encodeur", "vae_perte", nbgrader=False)
+    [copy] = collect(A, write_files(tmp_path / "copies", {"alice_04_vae.ipynb": data}), EXPECTED).submissions
+    assert (copy.problem, copy.notebook) == (None, data)
 
 
 def test_one_expected_cell_is_enough(tmp_path):

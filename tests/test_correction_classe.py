@@ -18,6 +18,7 @@ import re
 import socket
 import subprocess
 import sys
+import sysconfig
 import threading
 import zipfile
 
@@ -95,11 +96,11 @@ def bad(course, port):
             f"print(open({str(course / 'gradebook.db')!r}, 'rb').read(100))\n"
             f"shutil.rmtree({str(course / 'source')!r})\n")))},
         "Gaël Persiste_2015": {"g.ipynb": dumps(with_solution(None, (
-            "import os, sys\n"
+            "import os, sysconfig\n"
             "os.makedirs(os.path.expanduser('~/.ipython/profile_default/startup'), exist_ok=True)\n"
             "open(os.path.expanduser('~/.ipython/profile_default/startup/00.py'), 'w').write(\n"
             "    'import numpy; numpy.allclose = lambda *a, **k: True')\n"
-            "open(os.path.join(sys.prefix, 'lib', 'python3.11', 'site-packages', 'zz.pth'), 'w').write(\n"
+            "open(os.path.join(sysconfig.get_path('purelib'), 'zz.pth'), 'w').write(\n"
             "    'import numpy; numpy.allclose = lambda *a, **k: True')\n")))},
         "Nina Triche_2016": {"t.ipynb": dumps(with_solution(
             WRONG, "import numpy as np\nnp.allclose = lambda *a, **k: True\n"))},
@@ -126,8 +127,8 @@ EXPECTED_STATUS = {
     "hugo_bavard_2008": r"sortie tronquée \(cellule « normaliser »\)",
     "zoe_memoire_2009": r"mémoire dépassée \(cellule « normaliser »\)",
     "yann_sortie_2010": r"noyau arrêté \(cellule « normaliser »\)",
-    "tom_testmodifie_2011": r"^notée$",
-    "ugo_testsupprime_2012": r"^notée$",
+    "tom_testmodifie_2011": r"^notée ; cellule de test « test_normaliser » modifiée dans la copie : remise",
+    "ugo_testsupprime_2012": r"^notée ; cellule de test « test_normaliser » absente : remise d'après le carnet",
     "rita_reseau_2013": r"accès au réseau refusé \(cellule « normaliser »\)",
     "fred_fichiers_2014": r"fichier introuvable",
     "gael_persiste_2015": r"écriture refusée hors du dossier de travail",
@@ -260,7 +261,7 @@ def test_course_files_and_host_network_untouched(graded):
     assert (course / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").is_file()
     assert (course / "gradebook.db").read_bytes()[:16] == graded["gradebook_header"]
     assert graded["listener"].connections == 0
-    venv = pathlib.Path(sys.prefix) / "lib" / "python3.11" / "site-packages" / "zz.pth"
+    venv = pathlib.Path(sysconfig.get_path("purelib")) / "zz.pth"
     assert not venv.exists()
 
 
