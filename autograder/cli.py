@@ -1,16 +1,18 @@
 """La ligne de commande : ``python -m autograder corriger <devoir> <copies>`` (enseignant) et
 ``python -m autograder auto-evaluer <notebook>`` (étudiant seul), depuis la racine du cours."""
 
-import argparse
 import os
 import pathlib
 import sys
 
+from .executables import require
 from .sandbox import Limits
 
 
 def parser():
-    main = argparse.ArgumentParser(prog="python -m autograder", description=(
+    from .arguments import FrenchArgumentParser  # noqa: PLC0415 (aide, utilisation, erreurs en français)
+
+    main = FrenchArgumentParser(prog="python -m autograder", description=(
         "Correction automatique du cours d'autoencodeurs, sur nbgrader, chaque copie isolée."))
     commands = main.add_subparsers(dest="command", required=True, metavar="commande")
     grade = commands.add_parser("corriger", help="corrige les copies d'une classe pour un devoir")
@@ -49,6 +51,7 @@ def parser():
 
 
 def main(argv=None):
+    require("alembic")  # nbgrader lance alembic par son nom : trouvé sans activer l'environnement
     from . import pipeline  # noqa: PLC0415 (l'aide s'affiche sans importer nbgrader)
 
     args = parser().parse_args(argv)

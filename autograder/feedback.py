@@ -12,6 +12,7 @@ Le message d'erreur, rédigé par l'enseignant pour guider l'étudiant, reste vi
 
 ``HideHiddenTests`` sert à ``nbgrader generate_feedback`` (voir nbgrader_config.py) ; ``render``
 rend la même page sans carnet de notes, avec les points calculés par le correcteur de classe.
+La page est en français : gabarit ``templates/retour`` (celui de nbgrader, traduit).
 """
 
 import copy
@@ -23,6 +24,15 @@ from nbconvert.exporters import HTMLExporter
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor, Preprocessor
 from nbgrader.preprocessors import ClearHiddenTests
 from traitlets.config import Config
+
+
+TEMPLATES = pathlib.Path(__file__).parent / "templates"
+"""Dossier des gabarits nbconvert du cours."""
+
+TEMPLATE = "retour"
+"""Gabarit de la page de retour : celui de nbgrader (« feedback »), traduit en français, images
+larges ramenées à la largeur de la page. ``nbgrader generate_feedback`` le prend aussi
+(``GenerateFeedback.HTMLExporter`` dans nbgrader_config.py)."""
 
 
 class HideHiddenTests(ClearHiddenTests):
@@ -68,14 +78,18 @@ def render(nb, grades, name=None):
     return html
 
 
+def bootstrap_css():
+    """Dossier du ``bootstrap.min.css`` de nbgrader, que le gabarit insère dans la page."""
+    formgrader = pathlib.Path(nbgrader.__file__).parent / "server_extensions" / "formgrader"
+    return formgrader / "static" / "node_modules" / "bootstrap" / "dist" / "css"
+
+
 @functools.cache
 def _exporter():
-    templates = pathlib.Path(nbgrader.__file__).parent / "server_extensions" / "formgrader"
     config = Config()
-    config.HTMLExporter.template_name = "feedback"
-    config.HTMLExporter.extra_template_basedirs = [str(templates / "templates")]
-    config.HTMLExporter.extra_template_paths = [
-        str(templates / "static" / "node_modules" / "bootstrap" / "dist" / "css")]
+    config.HTMLExporter.template_name = TEMPLATE
+    config.HTMLExporter.extra_template_basedirs = [str(TEMPLATES)]
+    config.HTMLExporter.extra_template_paths = [str(bootstrap_css())]
     exporter = HTMLExporter(config=config)
     exporter.register_preprocessor(CSSHTMLHeaderPreprocessor(), enabled=True)
     return exporter

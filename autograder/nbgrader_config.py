@@ -50,15 +50,22 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 # nbgrader (le formgrader, `autograde`, la création du carnet) lance l'exécutable `alembic` par
 # son nom : il doit être trouvé dans le PATH. Le dossier des exécutables de l'environnement qui
 # lit cette configuration (.venv/bin, ou Scripts\ sous Windows) passe donc en tête du PATH, même
-# quand JupyterLab ou nbgrader ont été lancés par leur chemin complet sans activer l'environnement.
-import sysconfig  # noqa: E402
+# quand JupyterLab ou nbgrader ont été lancés par leur chemin complet sans activer l'environnement
+# (la même fonction sert à `python -m autograder`, voir autograder/executables.py).
+from autograder.executables import put_environment_first  # noqa: E402
 
-for _dossier in (sysconfig.get_path("scripts"), os.path.dirname(sys.executable)):
-    if _dossier and _dossier not in os.environ.get("PATH", "").split(os.pathsep):
-        os.environ["PATH"] = _dossier + os.pathsep + os.environ.get("PATH", "")
+put_environment_first()
 
 # Les retours aux étudiants ne montrent jamais le code des tests cachés (voir feedback.py).
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor  # noqa: E402
 from nbgrader.preprocessors import GetGrades  # noqa: E402
 
 c.GenerateFeedback.preprocessors = [GetGrades, HideHiddenTests, CSSHTMLHeaderPreprocessor]
+# La page de retour est en français (gabarit autograder/templates/retour, celui de nbgrader
+# traduit). Réglé pour le seul exportateur de GenerateFeedback (le formgrader garde le sien),
+# y compris quand le formgrader génère les retours (il impose alors template_name = "feedback"
+# au niveau HTMLExporter, que ce réglage plus précis emporte).
+from autograder.feedback import TEMPLATE, TEMPLATES  # noqa: E402
+
+c.GenerateFeedback.HTMLExporter.template_name = TEMPLATE
+c.GenerateFeedback.HTMLExporter.extra_template_basedirs = [str(TEMPLATES)]

@@ -15,7 +15,6 @@ est affichée avant et après). Exemples (environnement actif, depuis la racine)
     python benchmarks/budgets.py --budgets rapide correction --notebooks 00_prise_en_main 04_vae
 """
 
-import argparse
 import datetime
 import os
 import pathlib
@@ -26,6 +25,7 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 from notebook_run import BUDGET_ENVIRONMENT, run_source  # noqa: E402
 from paths import assignments  # noqa: E402
+from autograder.arguments import FrenchArgumentParser  # noqa: E402 (argparse en français)
 
 # Limites par notebook (README, « Les budgets d'exécution ») ; correction : des tailles au plus
 # celles de rapide, donc au plus sa limite, pour qu'une copie entière se corrige en une minute environ.
@@ -58,7 +58,7 @@ def row(assignment, budget, seconds, peak, verdict):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = FrenchArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--budgets", nargs="+", choices=list(BUDGET_ENVIRONMENT), default=list(BUDGET_ENVIRONMENT),
                         help="budgets à mesurer (défaut : les trois)")
     parser.add_argument("--notebooks", nargs="+", choices=assignments(), default=assignments(), metavar="DEVOIR",

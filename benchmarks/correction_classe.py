@@ -13,7 +13,6 @@ Ce n'est pas un test : les chiffres dépendent de la machine. Exemple (environne
     python benchmarks/correction_classe.py --copies 1 8 --travailleurs 1 2 --nbgrader --sans-isolement --sans-modele
 """
 
-import argparse
 import json
 import pathlib
 import shutil
@@ -26,6 +25,7 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 from notebook_text import correct_submission  # noqa: E402
 from paths import assignments, course_copy, environment  # noqa: E402
+from autograder.arguments import FrenchArgumentParser  # noqa: E402 (argparse en français)
 
 import nbformat  # noqa: E402
 
@@ -80,7 +80,7 @@ def plain_nbgrader(copies):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = FrenchArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--copies", type=int, nargs="+", default=[1, 8, 32])
     parser.add_argument("--travailleurs", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--nbgrader", action="store_true", help="mesure aussi nbgrader autograde en série")

@@ -10,7 +10,6 @@ machine. Exemple (environnement actif, en root ou non) ::
     python benchmarks/correction_grappe.py --etudiants 2 --travailleurs 1 2 4
 """
 
-import argparse
 import pathlib
 import shutil
 import subprocess
@@ -24,6 +23,7 @@ from correction_classe import build_course  # noqa: E402
 from dask_cluster import local_cluster  # noqa: E402
 from paths import assignments, environment  # noqa: E402
 from postgres import PostgresServer, binaries, server_user  # noqa: E402
+from autograder.arguments import FrenchArgumentParser  # noqa: E402 (argparse en français)
 
 
 def grade(copies, *options, base=None):
@@ -47,7 +47,7 @@ def line(label, seconds, notebooks):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = FrenchArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--etudiants", type=int, default=2)
     parser.add_argument("--travailleurs", type=int, nargs="+", default=[1, 2, 4])
     args = parser.parse_args()

@@ -33,6 +33,7 @@ import sys
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 from course import donnees, graphiques, qualite  # noqa: E402  (course d'abord : journaux de TF)
+from autograder.arguments import FrenchArgumentParser  # noqa: E402 (argparse en français)
 
 import keras  # noqa: E402
 import nbformat  # noqa: E402
@@ -282,7 +283,7 @@ def verdict(resultats, instant):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = FrenchArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--secondes", type=float, default=180.0, help="temps d'entraînement de chaque modèle")
     parser.add_argument("--pas", type=float, default=60.0, help="intervalle entre deux mesures (s)")
     parser.add_argument("--modeles", nargs="+", choices=list(MODELES), default=list(MODELES),

@@ -28,6 +28,7 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))  # benchmarks/s
 import shared  # noqa: E402
 
 from course import donnees  # noqa: E402
+from autograder.arguments import FrenchArgumentParser  # noqa: E402 (argparse en français)
 
 NOTEBOOK = shared.source_notebook("04_vae")
 
@@ -106,7 +107,7 @@ def temps_pour_atteindre(points, cible):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = FrenchArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--secondes", type=float, default=180.0, help="temps d'entraînement de chaque modèle")
     parser.add_argument("--pas", type=float, default=15.0, help="intervalle entre deux mesures (s)")
     parser.add_argument("--seulement", choices=["notebook", "classique"], help="n'entraîner qu'un modèle")

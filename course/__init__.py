@@ -13,6 +13,7 @@ Modules (un rôle chacun, aucun effet de bord à l'import) :
 - ``verifications`` : données aux propriétés connues pour les cellules de test ;
 - ``galerie`` : suivi de l'entraînement d'un GAN (galerie d'un lot latent fixe, pertes par pas) ;
 - ``qualite`` : qualité des images générées (classifieur du cours, distance de Fréchet).
+- ``colab`` : mise en route sur Google Colab (cellule en tête des notebooks, liens du README).
 
 Usage dans un notebook : ``from course import budget, donnees, graphiques, quiz``, **avant**
 ``import keras`` ou ``import tensorflow``.

@@ -54,22 +54,38 @@ MATHJAX_LOCAL = """const MathJax = {
 """
 
 
+def script_en_ligne(script):
+    """Balise ``<script>`` qui exécute ``script`` avec la ``MathJax`` locale, dans sa propre portée.
+
+    ``</`` devient ``<\\/`` (même sens en JavaScript) : le texte du script ne peut pas fermer la
+    balise avant sa fin.
+    """
+    corps = f"(function () {{\n{MATHJAX_LOCAL}{script}\n}})();".replace("</", "<\\/")
+    return f"<script>\n{corps}\n</script>"
+
+
 def afficher(*questions):
     """Affiche les questions (construites par ``question``) dans le notebook, choix dans l'ordre.
 
     Le retour s'affiche dès le clic, sous la question. Pas de « conservation des réponses » de
     jupyterquiz (``preserve_responses``) : elle ajoute un mode d'emploi en anglais vers une cellule
     qui n'existe pas ; les réponses notées vont dans les cellules ``reponse_q*`` du notebook.
+
+    Une seule sortie HTML, script compris (jupyterquiz en envoie deux : le HTML, puis le script à
+    part) : VS Code et Colab affichent chaque sortie dans son propre cadre (iframe), où un script
+    envoyé à part ne trouverait pas les questions. Le script ne compte sur rien de la page
+    (ni require.js, ni la MathJax de JupyterLab, ni un CDN) : il marche seul dans un cadre isolé.
     """
-    from IPython.display import HTML, Javascript, display
+    from IPython.display import HTML, display
     from IPython.utils.capture import capture_output
     from jupyterquiz import display_quiz
 
     with capture_output(stdout=False, stderr=False) as shown:
         display_quiz(list(questions), shuffle_answers=False, preserve_responses=False)
+    morceaux = []
     for output in shown.outputs:
         if "application/javascript" in output.data:
-            script = output.data["application/javascript"]
-            display(Javascript(f"(function () {{\n{MATHJAX_LOCAL}{script}\n}})();"))
+            morceaux.append(script_en_ligne(output.data["application/javascript"]))
         else:
-            display(HTML(output.data["text/html"]))
+            morceaux.append(output.data["text/html"])
+    display(HTML("\n".join(morceaux)))

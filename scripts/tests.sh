@@ -1,4 +1,36 @@
 #!/usr/bin/env bash
 # Installe si besoin, puis lance toute la suite de tests (pytest, sur les 2 cœurs).
+# Installe aussi, quand il le peut (Debian/Ubuntu, root ou sudo sans mot de passe), ce que
+# certains tests demandent : Chromium (tests dans le navigateur) et PostgreSQL (carnet de notes
+# sur PostgreSQL). Sinon, dit quels tests sauteront et la commande qui les rend possibles.
 source "$(dirname "${BASH_SOURCE[0]}")/installer.sh"
+
+# Comme shutil.which des tests : un fichier exécutable du PATH.
+executable() { local chemin; chemin="$(command -v "$1" 2>/dev/null)" && [ -x "$chemin" ]; }
+chromium_present() { executable chromium || executable chromium-browser; }
+postgresql_present() { compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || { executable pg_ctl && executable initdb; }; }
+
+# composant_de_test NOM PAQUET TESTS : installe PAQUET si NOM manque ; sinon, note ce qui sautera.
+manquants=(); sautes=()
+composant_de_test() {
+  local nom="$1" paquet="$2" tests="$3"
+  "${nom}_present" && return 0
+  if command -v apt-get >/dev/null 2>&1; then
+    echo "Installation du paquet Debian $paquet ($tests) ..."
+    installer_paquet_debian "$paquet" && "${nom}_present" && return 0
+  fi
+  manquants+=("$paquet"); sautes+=("  - $tests : $nom absent")
+}
+composant_de_test chromium chromium "tests/test_navigateur.py, le cours dans un vrai navigateur"
+composant_de_test postgresql postgresql "tests/test_cluster.py, le carnet de notes sur PostgreSQL"
+if [ "${#manquants[@]}" -gt 0 ]; then
+  echo "Ces tests sauteront (composants absents, non installables ici) :"
+  printf '%s\n' "${sautes[@]}"
+  if command -v apt-get >/dev/null 2>&1; then
+    echo "Pour les lancer : sudo apt-get install ${manquants[*]}"
+  else
+    echo "Pour les lancer : installez ${manquants[*]} avec le gestionnaire de paquets du système."
+  fi
+fi
+
 exec python -m pytest -n 2 "$@"

@@ -6,6 +6,8 @@ import shutil
 import subprocess
 import sys
 
+from autograder.executables import put_environment_first
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "source"
 RELEASE = ROOT / "release"
@@ -38,8 +40,7 @@ def release_notebook(assignment):
 
 def environment(**extra):
     """Environnement des sous-processus : .venv/bin en tête du PATH (nbgrader appelle alembic)."""
-    env = dict(os.environ)
-    env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
+    env = put_environment_first(dict(os.environ))  # la fonction du correcteur (autograder/executables.py)
     env.pop("COURSE_BUDGET", None)
     env.pop("NBGRADER_EXECUTION", None)
     env.update(extra)

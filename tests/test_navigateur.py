@@ -130,6 +130,47 @@ def test_etudiant_execute_00_et_repond_au_quiz(etudiant, cours, page):
     assert not page.watch.external, f"requêtes hors de la machine (CDN ?) : {page.watch.external}"
 
 
+def quiz_output_html():
+    """La sortie HTML de ``quiz.afficher`` (une question du cours), telle qu'envoyée au navigateur."""
+    from IPython.core.interactiveshell import InteractiveShell
+
+    from course import quiz
+
+    shown = []
+    publisher = InteractiveShell.instance().display_pub
+    publish, publisher.publish = publisher.publish, lambda data, **kw: shown.append(data)
+    try:
+        quiz.afficher(quiz.question("Quelle forme a un lot d'images ?", ["(n, 28)", "(n, 28, 28, 1)"], "b",
+                                    ["il manque une dimension", "lot, hauteur, largeur, canal"]))
+    finally:
+        publisher.publish = publish
+    assert [list(d) for d in shown] == [["text/plain", "text/html"]], "une seule sortie HTML attendue"
+    return shown[0]["text/html"]
+
+
+def test_quiz_marche_seul_dans_un_cadre_isole(page):
+    # VS Code et Colab affichent chaque sortie dans son propre cadre, sans JupyterLab autour : la
+    # sortie du quiz, seule dans un iframe isolé (scripts permis, origine opaque), doit marcher.
+    import html
+
+    page.set_content(f'<!DOCTYPE html><html><body><iframe sandbox="allow-scripts" width="900" height="700" '
+                     f'srcdoc="{html.escape(quiz_output_html(), quote=True)}"></iframe></body></html>')
+    frame = page.frame_locator("iframe")
+    frame.locator(".MCButton").first.wait_for()
+    page.shots.take("quiz_cadre_avant")
+    frame.locator(".MCButton", has_text="b) (n, 28, 28, 1)").click()
+    feedback = frame.locator(".Feedback").first
+    feedback.locator("text=Exact").wait_for()
+    page.shots.take("quiz_cadre_apres")
+    assert feedback.text_content().strip() == "Exact ! lot, hauteur, largeur, canal"
+    frame.locator(".MCButton", has_text="a) (n, 28)").click()
+    feedback.locator("text=Pas tout à fait").wait_for()
+    assert feedback.text_content().strip() == "Pas tout à fait. il manque une dimension"
+    page.wait_for_timeout(1000)  # une erreur (MathJax, require) arriverait juste après le clic
+    assert not course_errors(page), course_errors(page)
+    assert not page.watch.external, f"requêtes hors de la machine : {page.watch.external}"
+
+
 def test_etudiant_explore_l_espace_latent_puis_valide(etudiant, cours, page):
     lab = navigateur.Lab(page, etudiant, "explorateur")
     lab.open_from_file_browser("02_ae_dense", "02_ae_dense.ipynb")

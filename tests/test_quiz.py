@@ -29,31 +29,42 @@ def test_question_refuses_inconsistent_input():
 
 
 def displayed(monkeypatch):
-    """Affiche QUESTION avec ``quiz.afficher`` ; renvoie ``(html, [scripts])`` envoyés au navigateur."""
+    """Affiche QUESTION avec ``quiz.afficher`` ; renvoie les sorties envoyées au navigateur."""
     shown = []
     shell = InteractiveShell.instance()
     monkeypatch.setattr(shell.display_pub, "publish", lambda data, **kw: shown.append(data))
     quiz.afficher(quiz.question(**QUESTION))
-    html = "".join(d.get("text/html", "") for d in shown)
-    return html, [d["application/javascript"] for d in shown if "application/javascript" in d]
+    return shown
 
 
 def test_afficher_sends_the_question_to_the_browser_unshuffled(monkeypatch):
-    html, scripts = displayed(monkeypatch)
-    script = "".join(scripts)
-    assert "b) (n, 28, 28, 1)" in script and "lot, hauteur, largeur, canal" in script
+    [output] = displayed(monkeypatch)
+    html = output["text/html"]
+    assert "b) (n, 28, 28, 1)" in html and "lot, hauteur, largeur, canal" in html
     assert 'data-shuffleanswers="False"' in html
 
 
-def test_afficher_adds_no_english_answer_string_and_keeps_mathjax_local(monkeypatch):
-    # Le mode « preserve_responses » de jupyterquiz ajoute un mode d'emploi en anglais ; le script
-    # s'exécute avec une MathJax locale (jamais de CDN, jamais la MathJax de JupyterLab remplacée).
-    # Le comportement dans le navigateur est vérifié par tests/test_navigateur.py.
-    html, scripts = displayed(monkeypatch)
+def test_afficher_sends_one_html_output_with_its_script_inline(monkeypatch):
+    # VS Code et Colab affichent chaque sortie dans son propre cadre : un script envoyé à part
+    # (application/javascript) ne verrait pas les questions. Le mode « preserve_responses » de
+    # jupyterquiz ajoute un mode d'emploi en anglais ; le script s'exécute avec une MathJax locale
+    # (jamais de CDN, jamais la MathJax de JupyterLab remplacée). Le comportement dans un cadre
+    # isolé et dans JupyterLab est vérifié par tests/test_navigateur.py.
+    outputs = displayed(monkeypatch)
+    assert len(outputs) == 1 and "application/javascript" not in outputs[0], [list(o) for o in outputs]
+    html = outputs[0]["text/html"]
     assert 'data-preserveresponses="false"' in html
-    assert len(scripts) == 1
-    assert scripts[0].startswith("(function () {\n" + quiz.MATHJAX_LOCAL)
-    assert scripts[0].rstrip().endswith("})();")
+    assert html.count("<script>") == 1 and html.count("</script>") == 1
+    script = html[html.index("<script>") + len("<script>"):html.index("</script>")].strip()
+    assert script.startswith("(function () {\n" + quiz.MATHJAX_LOCAL.replace("</", "<\\/"))
+    assert script.endswith("})();")
+    assert "require(" not in script
+
+
+def test_inline_script_cannot_close_its_tag_early():
+    tag = quiz.script_en_ligne('var s = "</script><b>x</b>";')
+    assert tag.count("</script>") == 1 and tag.endswith("</script>")
+    assert r'"<\/script><b>x<\/b>"' in tag
 
 
 def test_no_quiz_in_the_notebooks_uses_latex():
