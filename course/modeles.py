@@ -1,4 +1,4 @@
-"""Dessin d'un modèle Keras (introduit dans ``02_ae_dense``).
+"""Les couches d'un modèle Keras et son dessin (introduit dans ``01_ae_lineaire``).
 
 ``keras.utils.plot_model`` a besoin de pydot et de l'exécutable ``dot`` de Graphviz, souvent
 absents d'un portable. Sans eux, ``dessiner`` trace avec matplotlib la pile des couches et leurs
@@ -14,18 +14,24 @@ def graphviz_disponible():
     return importlib.util.find_spec("pydot") is not None and shutil.which("dot") is not None
 
 
-def couches(modele):
-    """Renvoie ``[(nom, type, forme de sortie)]`` pour les couches de ``modele``, sous-modèles
-    dépliés (un encodeur et un décodeur dans un autoencodeur, par exemple)."""
+def couches_depliees(modele):
+    """Les couches de ``modele`` dans l'ordre, sous-modèles dépliés (un encodeur et un décodeur
+    ``Sequential`` dans un autoencodeur, par exemple), sans les couches d'entrée."""
     import keras
 
-    lignes = []
+    trouvees = []
     for couche in modele.layers:
         if isinstance(couche, keras.Model):
-            lignes += couches(couche)
+            trouvees += couches_depliees(couche)
         elif not isinstance(couche, keras.layers.InputLayer):
-            lignes.append((couche.name, type(couche).__name__, tuple(couche.output.shape)))
-    return lignes
+            trouvees.append(couche)
+    return trouvees
+
+
+def couches(modele):
+    """Renvoie ``[(nom, type, forme de sortie)]`` pour les couches de ``modele``, sous-modèles
+    dépliés (voir ``couches_depliees``)."""
+    return [(couche.name, type(couche).__name__, tuple(couche.output.shape)) for couche in couches_depliees(modele)]
 
 
 def dessiner(modele, fichier="modele.png"):

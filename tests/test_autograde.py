@@ -57,7 +57,9 @@ def looping_submission(assignment):
     target = first_solution(assignment)
     for cell in nb.cells:
         if nbgrader_meta(cell).get("grade_id") == target:
-            cell.source = cell.source.replace("raise NotImplementedError()", LOOP)
+            # La boucle en tête de la cellule réponse : seule cette cellule atteint le délai (une
+            # boucle dans le corps de la fonction le ferait atteindre à chaque cellule qui l'appelle).
+            cell.source = LOOP + cell.source
     return nb
 
 
@@ -137,6 +139,18 @@ def test_empty_or_looping_submission_gets_zero(graded_course, student):
     assignment, root, _ = graded_course
     score, max_score = scores(root, assignment)[student]
     assert max_score > 0 and score == 0
+
+
+def test_looping_submission_really_loops_until_the_timeout(graded_course):
+    """Garde-fou : la copie « boucle » boucle vraiment (interrompue au délai), elle n'échoue pas
+    d'emblée sur une erreur de syntaxe."""
+    assignment, root, _ = graded_course
+    nb = read(root / "autograded" / "boucle" / assignment / f"{assignment}.ipynb")
+    (cell,) = [c for c in nb.cells if nbgrader_meta(c).get("grade_id") == first_solution(assignment)]
+    errors = [o for o in cell.outputs if o.output_type == "error"]
+    assert errors and "SyntaxError" not in errors[0].ename and "IndentationError" not in errors[0].ename, errors
+    assert any("Timeout" in o.ename or "KeyboardInterrupt" in o.ename or "timeout" in str(o.evalue).lower()
+               for o in errors), errors
 
 
 def test_one_mistake_costs_its_own_points_only(graded_course):

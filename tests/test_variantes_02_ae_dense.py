@@ -58,6 +58,8 @@ def construire_autoencodeur_dense(latent_dim):
         reshape=', keras.layers.Lambda(lambda t: 0.5 * t), keras.layers.Reshape((28, 28, 1))'),
     "tanh en sortie": variant(sortie="tanh"),
     "softplus en sortie": variant(sortie="softplus"),
+    'sigmoïde coupée à [0,05 ; 0,95] (ni noir ni blanc)': variant(
+        reshape=", keras.layers.Lambda(lambda t: keras.ops.clip(t, 0.05, 0.95)), keras.layers.Reshape((28, 28, 1))"),
 }
 
 CORRECT = {

@@ -211,6 +211,18 @@ def construire_decodeur_conv(c):
         layers.Conv2D(1, 3, padding="same", activation="tanh"),
     ])
 ''',
+        "sigmoïde coupée à [0,05 ; 0,95] (ni noir ni blanc)": '''
+def construire_decodeur_conv(c):
+    return keras.Sequential([
+        keras.Input(shape=(7, 7, c)),
+        layers.Conv2D(8, 3, padding="same", activation="relu"),
+        layers.UpSampling2D(2),
+        layers.Conv2D(16, 3, padding="same", activation="relu"),
+        layers.UpSampling2D(2),
+        layers.Conv2D(1, 3, padding="same", activation="sigmoid"),
+        layers.Lambda(lambda t: keras.ops.clip(t, 0.05, 0.95)),
+    ])
+''',
     },
     "bruiter": {
         "modifie son argument": '''

@@ -50,6 +50,11 @@ def echantillonnage(z_mean, z_log_var):
 def echantillonnage(z_mean, z_log_var):
     return z_mean + keras.ops.exp(0.5 * z_log_var) * keras.random.normal(keras.ops.shape(z_mean), seed=0)
 ''',
+    "ε de forme statique tuple(z_mean.shape) (lot inconnu refusé)": '''
+def echantillonnage(z_mean, z_log_var):
+    epsilon = keras.random.normal(tuple(z_mean.shape), seed=generateur_bruit)
+    return z_mean + keras.ops.exp(0.5 * z_log_var) * epsilon
+''',
 }
 
 ECHANTILLONNAGE_CORRECT = {
@@ -102,6 +107,11 @@ def divergence_kl(z_mean, z_log_var):
     m, v = np.asarray(z_mean), np.asarray(z_log_var)
     return -0.5 * np.sum(1 + v - m ** 2 - np.exp(v), axis=1)
 ''',
+    "moyenne sur le lot lue dans la forme statique (lot inconnu refusé)": '''
+def divergence_kl(z_mean, z_log_var):
+    termes = keras.ops.square(z_mean) + keras.ops.exp(z_log_var) - 1.0 - z_log_var
+    return 0.5 * keras.ops.reshape(keras.ops.sum(termes, axis=1), (z_mean.shape[0],))
+''',
 }
 
 KL_CORRECT = {
@@ -145,6 +155,17 @@ def perte_reconstruction(x, x_reconstruit):
     "une valeur par ligne de pixels": '''
 def perte_reconstruction(x, x_reconstruit):
     return keras.ops.sum(keras.losses.binary_crossentropy(x, x_reconstruit), axis=2)
+''',
+    "probabilités coupées à [0,01 ; 0,99] (fausse dès que le décodeur est sûr de lui)": '''
+def perte_reconstruction(x, x_reconstruit):
+    p = keras.ops.clip(x_reconstruit, 1e-2, 1 - 1e-2)
+    return -keras.ops.sum(x * keras.ops.log(p) + (1 - x) * keras.ops.log(1 - p), axis=(1, 2, 3))
+''',
+    "nombre d'images lu dans la forme statique (lot inconnu refusé)": '''
+def perte_reconstruction(x, x_reconstruit):
+    lot = x.shape[0]
+    pertes = keras.losses.binary_crossentropy(keras.ops.reshape(x, (lot, 784, 1)), keras.ops.reshape(x_reconstruit, (lot, 784, 1)))
+    return keras.ops.sum(pertes, axis=1)
 ''',
 }
 
@@ -341,6 +362,12 @@ def construire_decodeur(latent_dim):
 def construire_decodeur(latent_dim):
     return keras.Sequential([keras.Input(shape=(latent_dim,)), keras.layers.Dense(64, activation="relu"),
                              keras.layers.Dense(784, activation="sigmoid"), keras.layers.Rescaling(0.5), keras.layers.Reshape((28, 28, 1))])
+''',
+    "sigmoïde coupée à [0,05 ; 0,95] (ni noir ni blanc)": '''
+def construire_decodeur(latent_dim):
+    return keras.Sequential([keras.Input(shape=(latent_dim,)), keras.layers.Dense(64, activation="relu"),
+                             keras.layers.Dense(784, activation="sigmoid"), keras.layers.Reshape((28, 28, 1)),
+                             keras.layers.Lambda(lambda t: keras.ops.clip(t, 0.05, 0.95))])
 ''',
 }
 

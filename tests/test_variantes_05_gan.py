@@ -67,6 +67,11 @@ def construire_generateur(latent_dim):
     h = keras.layers.Dense(784, activation="tanh")(keras.layers.Lambda(lambda t: 0.0 * t + 1.0)(z))
     return keras.Model(z, keras.layers.Reshape((28, 28, 1))(h))
 ''',
+    'tanh coupée à ±0,95 (jamais tout à fait noir ou blanc)': _G_DEBUT + '''
+        keras.layers.Conv2DTranspose(1, 4, strides=2, padding="same", activation="tanh"),
+        keras.layers.Lambda(lambda t: keras.ops.clip(t, -0.95, 0.95)),
+    ])
+''',
 }
 
 GENERATEUR_CORRECT = {
@@ -216,6 +221,12 @@ def perte_discriminateur(logits_reels, logits_faux):
     r, f = np.asarray(logits_reels, np.float64), np.asarray(logits_faux, np.float64)
     return np.float32(np.mean(np.logaddexp(0, -r)) + np.mean(np.logaddexp(0, f)))
 ''',
+    'moyennes divisées par la taille statique du lot (lot inconnu refusé)': '''
+def perte_discriminateur(logits_reels, logits_faux):
+    bce = lambda y, l: keras.ops.sum(keras.losses.binary_crossentropy(y, l, from_logits=True))
+    return (bce(keras.ops.ones_like(logits_reels), logits_reels) / logits_reels.shape[0]
+            + bce(keras.ops.zeros_like(logits_faux), logits_faux) / logits_faux.shape[0])
+''',
 }
 
 PERTE_D_CORRECT = {
@@ -277,6 +288,11 @@ def perte_generateur(logits_faux):
     "écrite avec NumPy": '''
 def perte_generateur(logits_faux):
     return np.float32(np.mean(np.logaddexp(0, -np.asarray(logits_faux, np.float64))))
+''',
+    'moyenne divisée par la taille statique du lot (lot inconnu refusé)': '''
+def perte_generateur(logits_faux):
+    pertes = keras.losses.binary_crossentropy(keras.ops.ones_like(logits_faux), logits_faux, from_logits=True)
+    return keras.ops.sum(pertes) / logits_faux.shape[0]
 ''',
 }
 
