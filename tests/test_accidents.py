@@ -29,6 +29,7 @@ import test_variantes_00_prise_en_main as v00
 from autograder import record
 from autograder.pipeline import source_grade_ids
 from notebook_text import correct_submission, nbgrader_meta, read
+from partage import une_fois
 from paths import ROOT, course_copy, environment, nbgrader, release_notebook
 
 ASSIGNMENT = "00_prise_en_main"
@@ -183,7 +184,10 @@ def grade_flag_flipped(nb):
 
 def other_editor(nb):
     """Enregistrée par un autre éditeur : drapeaux de verrouillage perdus, identifiants de cellule
-    renouvelés, métadonnées de l'éditeur ajoutées (comme VS Code)."""
+    renouvelés, métadonnées de l'éditeur ajoutées (comme VS Code), et la cellule de test, qui n'y
+    est plus verrouillée, modifiée."""
+    test = nb.cells[index(nb, "test_normaliser")]
+    test.source = test.source.replace("assert ", "assert True or ", 1)
     for n, cell in enumerate(nb.cells):
         cell["id"] = f"vscode-{n}"
         cell.metadata.pop("editable", None)
@@ -219,7 +223,8 @@ ACCIDENTS = {
                                        r"\(100\) : ceux du devoir comptent \(2\)"),
     "drapeaux_modifies": (grade_flag_flipped, r"métadonnées nbgrader de la cellule de test « test_normaliser » "
                                               r"modifiées"),
-    "autre_editeur": (other_editor, r"^notée$"),
+    "autre_editeur": (other_editor, r"^notée ; cellule de test « test_normaliser » modifiée dans la copie : "
+                                    r"remise d'après le carnet$"),
 }
 
 
@@ -313,6 +318,11 @@ def student(accident, answer):
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
+    return une_fois(tmp_path_factory, "accidents", lambda: grade_accidents(tmp_path_factory))
+
+
+def grade_accidents(tmp_path_factory):
+    """Toutes les copies des accidents, corrigées en une classe : ``{étudiant: ligne du CSV}``."""
     course = course_copy(tmp_path_factory.mktemp("accidents"), [ASSIGNMENT])
     nbgrader("generate_assignment", ASSIGNMENT, cwd=course)
     copies = course / "rendus"

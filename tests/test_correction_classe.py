@@ -27,6 +27,7 @@ import pytest
 
 import test_variantes_00_prise_en_main as v00
 from notebook_text import correct_submission, nbgrader_meta, read, secret_lines
+from partage import une_fois
 from paths import ROOT, assignments, course_copy, environment, nbgrader, release_notebook
 
 ASSIGNMENT = "00_prise_en_main"
@@ -184,6 +185,13 @@ class Listener:
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
+    result = une_fois(tmp_path_factory, "classe_00", lambda: grade_bad_class(tmp_path_factory))
+    return {**result, "course": pathlib.Path(result["course"]),
+            "gradebook_header": bytes.fromhex(result["gradebook_header"])}
+
+
+def grade_bad_class(tmp_path_factory):
+    """La classe des mauvaises copies et celle des seules copies honnêtes, corrigées (JSON)."""
     listener = Listener()
     course = course_copy(tmp_path_factory.mktemp("classe"), [ASSIGNMENT])
     nbgrader("generate_assignment", ASSIGNMENT, cwd=course)
@@ -196,8 +204,8 @@ def graded(tmp_path_factory):
     nbgrader("generate_assignment", ASSIGNMENT, cwd=reference)
     grade(reference, moodle_zip(reference / "copies.zip", honest()))
     listener.server.close()
-    return {"course": course, "output": output, "rows": rows(course), "reference": rows(reference),
-            "listener": listener, "gradebook_header": gradebook_before}
+    return {"course": str(course), "output": output, "rows": rows(course), "reference": rows(reference),
+            "connections": listener.connections, "gradebook_header": gradebook_before.hex()}
 
 
 @pytest.mark.parametrize("student", sorted(EXPECTED_STATUS))
@@ -260,7 +268,7 @@ def test_course_files_and_host_network_untouched(graded):
     course = graded["course"]
     assert (course / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").is_file()
     assert (course / "gradebook.db").read_bytes()[:16] == graded["gradebook_header"]
-    assert graded["listener"].connections == 0
+    assert graded["connections"] == 0
     venv = pathlib.Path(sysconfig.get_path("purelib")) / "zz.pth"
     assert not venv.exists()
 

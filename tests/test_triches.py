@@ -16,6 +16,7 @@ import re
 
 import pytest
 
+from partage import une_fois
 from paths import course_copy, nbgrader
 from test_correction_classe import ASSIGNMENT, WRONG, dumps, grade, honest, moodle_zip, rows, with_solution
 
@@ -124,6 +125,11 @@ def cheat_id(name):
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
+    return une_fois(tmp_path_factory, "triches", lambda: grade_cheats(tmp_path_factory))
+
+
+def grade_cheats(tmp_path_factory):
+    """La classe des triches et des copies honnêtes, corrigée une fois : lignes, Moodle, sortie."""
     course = course_copy(tmp_path_factory.mktemp("triches"), [ASSIGNMENT])
     nbgrader("generate_assignment", ASSIGNMENT, cwd=course)
     copies = {cheat_folder(name): {f"{ASSIGNMENT}.ipynb": dumps(with_solution(WRONG, code))}

@@ -23,6 +23,7 @@ import test_variantes_03_ae_convolutif as v03
 import test_variantes_04_vae as v04
 import test_variantes_05_gan as v05
 from notebook_text import correct_submission, nbgrader_meta
+from partage import une_fois
 from paths import assignments, course_copy, environment, nbgrader
 
 CORRECT = {  # devoir -> {fonction notée: {variante: code}}
@@ -55,6 +56,11 @@ def test_every_assignment_has_its_catalogue():
 
 @pytest.fixture(scope="module")
 def notes(tmp_path_factory):
+    return une_fois(tmp_path_factory, "variantes_commande", lambda: grade_variants(tmp_path_factory))
+
+
+def grade_variants(tmp_path_factory):
+    """Les copies ``juste<i>`` de tous les devoirs, corrigées en une commande : ``{devoir: lignes}``."""
     root = tmp_path_factory.mktemp("variantes")
     course = course_copy(root, assignments())
     for assignment in assignments():
