@@ -40,6 +40,8 @@ from nbgrader.preprocessors import (
     CheckCellMetadata, ClearHiddenTests, ClearOutput, OverwriteCells, OverwriteKernelspec, SaveAutoGrades,
 )
 
+from .executables import put_environment_first
+
 STATE = "correction.json"
 CELL_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")  # identifiant de cellule valide (nbformat 4.5)
 
@@ -75,7 +77,7 @@ def ensure_assignment(db_url, assignment, root):
         [sys.executable, "-m", "nbgrader", "generate_assignment", assignment, "--force",
          f"--db={db_url}"],
         cwd=root, capture_output=True, text=True,
-        env={**os.environ, "PATH": f"{pathlib.Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"},
+        env=put_environment_first(dict(os.environ)),  # nbgrader lance alembic par son nom
     )
     if result.returncode != 0:
         raise RuntimeError(f"nbgrader generate_assignment {assignment} a échoué :\n{result.stderr[-2000:]}")

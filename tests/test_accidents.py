@@ -13,10 +13,7 @@ fois avec une mauvaise (``division par 256`` : elle doit garder 0). Deux niveaux
 """
 
 import copy
-import csv
 import re
-import subprocess
-import sys
 
 import nbformat
 import pytest
@@ -30,7 +27,8 @@ from autograder import record
 from autograder.pipeline import source_grade_ids
 from notebook_text import correct_submission, nbgrader_meta, read
 from partage import une_fois
-from paths import ROOT, course_copy, environment, nbgrader, release_notebook
+from paths import ROOT, course_copy, nbgrader, release_notebook
+from test_correction_classe import grade, rows
 
 ASSIGNMENT = "00_prise_en_main"
 ORDER = source_grade_ids(ROOT, ASSIGNMENT)  # grade_id du notebook source, dans l'ordre
@@ -331,14 +329,8 @@ def grade_accidents(tmp_path_factory):
     for name, nb in notebooks.items():
         (copies / name / ASSIGNMENT).mkdir(parents=True)
         nbformat.write(nb, copies / name / ASSIGNMENT / f"{ASSIGNMENT}.ipynb")
-    result = subprocess.run(
-        [sys.executable, "-m", "autograder", "corriger", ASSIGNMENT, str(copies), "--travailleurs", "2",
-         "--delai-cellule", "60", "--sans-barre"],
-        cwd=course, env=environment(), capture_output=True, text=True, timeout=1500,
-    )
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    with open(course / "rapports" / ASSIGNMENT / f"notes_{ASSIGNMENT}.csv", newline="", encoding="utf-8") as f:
-        return {row["etudiant"]: row for row in csv.DictReader(f)}
+    grade(course, copies, cell_timeout=60)
+    return rows(course)
 
 
 @pytest.mark.parametrize("accident", sorted(ACCIDENTS))

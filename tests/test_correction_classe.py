@@ -148,18 +148,22 @@ def moodle_zip(path, folders):
     return path
 
 
-def grade(course, copies, *extra):
+def grade(course, copies, *extra, assignment=ASSIGNMENT, cell_timeout=CELL_TIMEOUT):
+    """``python -m autograder corriger`` sur deux travailleurs (``cell_timeout`` None : le délai par
+    défaut) ; échoue si la commande échoue, renvoie ce qu'elle a affiché."""
+    timeout = [] if cell_timeout is None else ["--delai-cellule", str(cell_timeout)]
     result = subprocess.run(
-        [sys.executable, "-m", "autograder", "corriger", ASSIGNMENT, str(copies), "--travailleurs", "2",
-         "--delai-cellule", str(CELL_TIMEOUT), "--sans-barre", *extra],
-        cwd=course, env=environment(), capture_output=True, text=True, timeout=1200,
+        [sys.executable, "-m", "autograder", "corriger", assignment, str(copies), "--travailleurs", "2",
+         *timeout, "--sans-barre", *extra],
+        cwd=course, env=environment(), capture_output=True, text=True, timeout=1800,
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     return result.stdout
 
 
-def rows(course):
-    path = course / "rapports" / ASSIGNMENT / f"notes_{ASSIGNMENT}.csv"
+def rows(course, assignment=ASSIGNMENT):
+    """``{étudiant: ligne}`` de ``rapports/<devoir>/notes_<devoir>.csv``."""
+    path = course / "rapports" / assignment / f"notes_{assignment}.csv"
     with open(path, newline="", encoding="utf-8") as f:
         return {row["etudiant"]: row for row in csv.DictReader(f)}
 

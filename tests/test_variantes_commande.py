@@ -9,10 +9,6 @@ quand le catalogue de la fonction en a moins), si bien que chaque réponse juste
 moins une fois.
 """
 
-import csv
-import subprocess
-import sys
-
 import nbformat
 import pytest
 
@@ -24,7 +20,8 @@ import test_variantes_04_vae as v04
 import test_variantes_05_gan as v05
 from notebook_text import correct_submission, nbgrader_meta
 from partage import une_fois
-from paths import assignments, course_copy, environment, nbgrader
+from paths import assignments, course_copy, nbgrader
+from test_correction_classe import grade, rows
 
 CORRECT = {  # devoir -> {fonction notée: {variante: code}}
     "00_prise_en_main": {"normaliser": v00.CORRECT},
@@ -69,19 +66,8 @@ def grade_variants(tmp_path_factory):
             path = root / "rendus" / student / assignment / f"{assignment}.ipynb"
             path.parent.mkdir(parents=True, exist_ok=True)
             nbformat.write(nb, path)
-    _grade_all(course, root / "rendus")
-    result = {}
-    for assignment in assignments():
-        with open(course / "rapports" / assignment / f"notes_{assignment}.csv", newline="", encoding="utf-8") as f:
-            result[assignment] = list(csv.DictReader(f))
-    return result
-
-
-def _grade_all(course, copies_folder):
-    result = subprocess.run(
-        [sys.executable, "-m", "autograder", "corriger", "tous", str(copies_folder), "--travailleurs", "2",
-         "--sans-barre"], cwd=course, env=environment(), capture_output=True, text=True, timeout=1800)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    grade(course, root / "rendus", assignment="tous", cell_timeout=None)
+    return {assignment: list(rows(course, assignment).values()) for assignment in assignments()}
 
 
 @pytest.mark.parametrize("assignment", assignments())
