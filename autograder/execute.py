@@ -42,7 +42,7 @@ from nbformat.notebooknode import NotebookNode
 from nbgrader import utils as nbgrader_utils
 from nbgrader.preprocessors import Execute, LimitOutput
 
-from . import forkserver, probes, scratch
+from . import forkserver, illustrations, probes, scratch
 from .sandbox import Limits, Sandbox, kernel_arguments, with_lifeline
 
 # Pendant la correction, le noyau renvoie stderr vers stdout (TensorFlow y écrit à chaque
@@ -185,6 +185,7 @@ class Graded:
     tampering: str | None                 # falsification soupçonnée (français), sinon None
     feedback_html: str                    # page de retour, sans les tests cachés
     seconds: float                        # durée de l'exécution
+    test_seconds: float                   # part des cellules de test (le plancher de la correction)
     peak_memory: int                      # mémoire résidente maximale du bac à sable (octets)
     fallback: str | None = None           # modèle de noyaux demandé mais pas utilisé : pourquoi (français)
 
@@ -340,13 +341,13 @@ def grade_notebook(notebook_json, limits=Limits(), sandbox_mode="bwrap", preload
     server, fallback = forkserver.server_for(sandbox) if preload and sandbox.mode == "bwrap" else (None, None)
     start = time.monotonic()
     try:
-        events, tampering, peak = _run_in(nb, sandbox, limits, server)
+        events, tampering, peak, test_seconds = _run_in(nb, sandbox, limits, server)
     except forkserver.ForkServerError as error:
         # Modèle muet ou mort (avant toute cellule) : remplacé à la copie suivante ; celle-ci
         # démarre son noyau par son propre bac à sable.
         forkserver.discard(server)
         fallback = f"modèle de noyaux arrêté au démarrage de la copie ({error}), remplacé à la suivante"
-        events, tampering, peak = _run_in(nb, sandbox, limits, None)
+        events, tampering, peak, test_seconds = _run_in(nb, sandbox, limits, None)
     seconds = time.monotonic() - start
     nb, _ = LimitOutput().preprocess(nb, {})
     grades = {}
@@ -355,7 +356,8 @@ def grade_notebook(notebook_json, limits=Limits(), sandbox_mode="bwrap", preload
             score, max_score = nbgrader_utils.determine_grade(cell)
             grades[cell.metadata.nbgrader["grade_id"]] = (float(score or 0), float(max_score))
     html = feedback.render(nb, grades)
-    return Graded(nbformat.writes(nb), grades, events, tampering, html, round(seconds, 2), peak, fallback)
+    return Graded(nbformat.writes(nb), grades, events, tampering, html, round(seconds, 2),
+                  round(test_seconds, 2), peak, fallback)
 
 
 def _run_in(nb, sandbox, limits, server):
@@ -374,7 +376,8 @@ def _run_in(nb, sandbox, limits, server):
 
 
 def _run(nb, sandbox, shared, limits, server=None):
-    """Démarre le noyau isolé, exécute ``nb`` ; renvoie (évènements, falsification, mémoire max)."""
+    """Démarre le noyau isolé, exécute ``nb`` ; renvoie (évènements, falsification, mémoire max,
+    secondes des cellules de test)."""
     km = SandboxKernelManager(sandbox, shared, forkserver=server)
     client = GradingExecute(limits)
     NotebookClient.__init__(client, nb, km)  # comme ExecutePreprocessor.preprocess
@@ -389,7 +392,7 @@ def _run(nb, sandbox, shared, limits, server=None):
             watch = MemoryWatch(km.provisioner.process.pid, limits.memory)
             watch.start()
             try:
-                events, tampering = _cells(client, nb, watch, limits)
+                events, tampering, test_seconds = _cells(client, nb, watch, limits)
             finally:
                 watch.stop()
     finally:
@@ -397,7 +400,7 @@ def _run(nb, sandbox, shared, limits, server=None):
             watch.join(timeout=5)
             kill_tree(watch.seen.values())
         km.cut_lifeline()
-    return events, tampering, watch.peak
+    return events, tampering, watch.peak, test_seconds
 
 
 def kill_tree(processes):
@@ -414,8 +417,14 @@ def kill_tree(processes):
 
 
 def _cells(client, nb, watch, limits):
-    """Exécute les cellules une à une, avec les gardes ; renvoie (évènements, falsification)."""
+    """Exécute les cellules une à une, avec les gardes ; renvoie (évènements, falsification,
+    secondes passées dans les cellules de test).
+
+    Les cellules d'illustration que rien n'utilise (``illustrations.skipped_cells``) ne sont pas
+    exécutées. Les sondes passent avant chaque cellule de test qui suit une cellule modifiable
+    exécutée, et après la dernière cellule : c'est là que le jugement des tests compte."""
     events, tampering, unjudged = [], None, None
+    skipped, test_seconds, dirty = illustrations.skipped_cells(nb), 0.0, None
     deadline = time.monotonic() + limits.notebook_timeout
     client.timeout_func = lambda cell: max(1, int(min(
         PROBE_TIMEOUT if cell.metadata.get(PROBE_FLAG) else limits.cell_timeout, deadline - time.monotonic())))
@@ -434,9 +443,22 @@ def _cells(client, nb, watch, limits):
         if stopped_at is not None:
             cell.outputs = [error_output("NonExecutee", f"cellule non exécutée : {stopped_at}")]
             continue
+        if index in skipped:
+            cell.outputs = [NotebookNode(output_type="stream", name="stdout", text=illustrations.SKIPPED_TEXT)]
+            cell.execution_count = None
+            continue
         label = cell_label(cell, index)
         is_test = nbgrader_utils.is_grade(cell) and not nbgrader_utils.is_solution(cell)
+        if is_test and dirty is not None and unjudged is None:
+            problem = _probe(client, nb, maker)
+            if problem:
+                unjudged = f"{problem}, entre la cellule {dirty} et la cellule {label}"
+        if is_test:
+            dirty = None
+        elif dirty is None and not _locked(cell):
+            dirty = label  # cellule modifiable : sondes avant le prochain test
         witness = maker.witness() if is_test else None
+        started = time.monotonic()
         try:
             _execute(client, cell, index, witness)
         except DeadKernelError:
@@ -452,6 +474,9 @@ def _cells(client, nb, watch, limits):
                 events.append(f"noyau bloqué (cellule {label})")
                 stopped_at = f"noyau bloqué à la cellule {label}"
             continue
+        finally:
+            if is_test:
+                test_seconds += time.monotonic() - started
         if witness is not None:
             cell.outputs, problem = probes.strip_witness(cell.outputs, *witness[1:])
             if problem and unjudged is None:
@@ -465,10 +490,6 @@ def _cells(client, nb, watch, limits):
             events.append(f"délai du notebook dépassé ({limits.notebook_timeout} s, cellule {label})")
             stopped_at = f"délai du notebook dépassé à la cellule {label}"
             continue
-        if unjudged is None and not is_test and not _locked(cell):
-            problem = _probe(client, nb, maker)
-            if problem:
-                unjudged = f"{problem}, après la cellule {label}"
         if tampering is None and reference is not None:
             tampering = _compare(reference, client.silent(expression, timeout=10), label)
     if unjudged is None and stopped_at is None:
@@ -481,7 +502,7 @@ def _cells(client, nb, watch, limits):
     if unjudged is not None:
         unjudged = f"vérification impossible : les tests ne sont plus jugés normalement ({unjudged})"
         tampering = unjudged if tampering is None else f"{unjudged} ; {tampering}"
-    return events, tampering
+    return events, tampering, test_seconds
 
 
 PROBE_FLAG = "sonde_du_correcteur"  # métadonnée d'une sonde (jamais envoyée au noyau)

@@ -182,7 +182,8 @@ class _Class:
         record.save(self.db_url, self.assignment, sub.student, result["notebook"], sub.name)
         state = {"graded": True, "events": self.repairs.get(sub.student, []) + result["events"],
                  "tampering": result["tampering"],
-                 "seconds": result["seconds"], "peak_memory": result["peak_memory"]}
+                 "seconds": result["seconds"], "test_seconds": result["test_seconds"],
+                 "peak_memory": result["peak_memory"]}
         self.store.write(sub.student, sub.notebook, state, result["notebook"], result["feedback_html"])
         self.states[sub.student] = state
 

@@ -8,6 +8,10 @@ sable et le modèle de noyaux ; sans le modèle si ``--sans-modele`` ; sans bac 
 devoir, l'un après l'autre, sur les mêmes copies. Le carnet est rempli avant le chronomètre
 (``nbgrader generate_assignment``), comme dans un cours en cours de semestre.
 
+Le plancher : la somme des durées des cellules de test de toutes les copies (mesurées dans le
+noyau de chaque copie), divisée par le nombre de travailleurs — ce que coûterait la correction si
+rien d'autre que les tests ne s'exécutait.
+
 Ce n'est pas un test : les chiffres dépendent de la machine. Exemple (environnement actif) ::
 
     python benchmarks/correction_classe.py --copies 1 8 --travailleurs 1 2 --nbgrader --sans-isolement --sans-modele
@@ -65,10 +69,13 @@ def ours(copies, workers, isolation, preload=True):
         assert len(paths) == copies * len(assignments()), "copies manquantes"
         states = [json.loads(p.read_text()) for p in paths]
         peak = max(state["peak_memory"] for state in states)
-        per_notebook = {}  # devoir -> secondes d'exécution moyennes d'une copie (noyau compris)
+        # devoir -> (secondes moyennes d'une copie, noyau compris ; dont cellules de test : le plancher)
+        per_notebook = {}
         for path, state in zip(paths, states):
-            per_notebook.setdefault(path.parent.name, []).append(state["seconds"])
-        return seconds, peak, {name: sum(v) / len(v) for name, v in sorted(per_notebook.items())}
+            per_notebook.setdefault(path.parent.name, []).append((state["seconds"], state["test_seconds"]))
+        floor = sum(state["test_seconds"] for state in states)
+        return seconds, peak, floor, {name: tuple(sum(x) / len(v) for x in zip(*v))
+                                      for name, v in sorted(per_notebook.items())}
 
 
 def plain_nbgrader(copies):
@@ -89,8 +96,9 @@ def main():
                         help="mesure aussi le bac à sable sans modèle de noyaux (un bwrap et un import par noyau)")
     args = parser.parse_args()
     print(f"Devoirs : {', '.join(assignments())}")
-    print("| copies | configuration | secondes | notebooks/min | mémoire max d’un noyau |")
-    print("|---|---|---|---|---|")
+    print("| copies | configuration | secondes | notebooks/min | plancher | secondes / plancher | "
+          "mémoire max d’un noyau |")
+    print("|---|---|---|---|---|---|---|")
     details = []
     for copies in args.copies:
         notebooks = copies * len(assignments())
@@ -100,16 +108,19 @@ def main():
         if args.sans_isolement:
             runs += [(f"{w} travailleur(s), sans bac à sable", w, "minimal", True) for w in args.travailleurs]
         for label, workers, isolation, preload in runs:
-            seconds, peak, per_notebook = ours(copies, workers, isolation, preload)
-            print(f"| {copies} | {label} | {seconds:.1f} | {60 * notebooks / seconds:.1f} | "
-                  f"{peak / 2**20:.0f} Mio |", flush=True)
+            seconds, peak, floor, per_notebook = ours(copies, workers, isolation, preload)
+            floor /= workers  # les cellules de test, réparties sur les travailleurs
+            print(f"| {copies} | {label} | {seconds:.1f} | {60 * notebooks / seconds:.1f} | {floor:.1f} | "
+                  f"{seconds / floor:.1f} | {peak / 2**20:.0f} Mio |", flush=True)
             details.append(f"{copies} copie(s), {label} : " + ", ".join(
-                f"{name} {value:.1f} s" for name, value in per_notebook.items()))
+                f"{name} {total:.1f} s (tests {tests:.1f} s)" for name, (total, tests) in per_notebook.items()))
         if args.nbgrader:
             seconds = plain_nbgrader(copies)
-            print(f"| {copies} | nbgrader autograde en série | {seconds:.1f} | {60 * notebooks / seconds:.1f} | — |",
+            print(f"| {copies} | nbgrader autograde en série | {seconds:.1f} | {60 * notebooks / seconds:.1f} "
+                  "| — | — | — |",
                   flush=True)
-    print("\nExécution moyenne d'une copie par devoir (noyau, bac à sable et tests compris) :")
+    print("\nExécution moyenne d'une copie par devoir (noyau, bac à sable et tests compris ; entre "
+          "parenthèses, ses cellules de test seules) :")
     print("\n".join(details))
 
 

@@ -30,6 +30,8 @@ from notebook_text import correct_submission, nbgrader_meta, read, secret_lines
 from partage import une_fois
 from paths import ROOT, assignments, course_copy, environment, nbgrader, release_notebook
 
+from autograder import illustrations
+
 ASSIGNMENT = "00_prise_en_main"
 CELL_TIMEOUT = 30
 
@@ -378,6 +380,16 @@ def test_correct_copies_of_every_assignment_get_full_marks_unflagged(tmp_path):
         path = tmp_path / "rendus" / "juste" / assignment / f"{assignment}.ipynb"
         path.parent.mkdir(parents=True)
         nbformat.write(correct_submission(assignment), path)
+    # Une réponse juste qui lit une variable d'une cellule d'illustration : cette cellule-là
+    # s'exécute (illustrations.py), les autres illustrations sont sautées.
+    reader = correct_submission("01_ae_lineaire")
+    (answer,) = [c for c in reader.cells if nbgrader_meta(c).get("grade_id") == "construire_ae_lineaire"]
+    answer.source = answer.source.replace(
+        '"""\n', '"""\n    assert len(variance_cumulee) == 100  # calculée par une illustration\n', 1)
+    assert "variance_cumulee" in answer.source
+    path = tmp_path / "rendus" / "lecteur" / "01_ae_lineaire" / "01_ae_lineaire.ipynb"
+    path.parent.mkdir(parents=True)
+    nbformat.write(reader, path)
     grade_all = subprocess.run(
         [sys.executable, "-m", "autograder", "corriger", "tous", str(tmp_path / "rendus"),
          "--travailleurs", "2", "--sans-barre"],
@@ -386,6 +398,18 @@ def test_correct_copies_of_every_assignment_get_full_marks_unflagged(tmp_path):
     for assignment in assignments():
         path = course / "rapports" / assignment / f"notes_{assignment}.csv"
         with open(path, newline="", encoding="utf-8") as f:
-            (row,) = list(csv.DictReader(f))
-        assert row["total"] == row["total_max"] and float(row["total"]) > 0, (assignment, row)
-        assert row["statut"] == "notée" and row["a_verifier"] == "", (assignment, row)
+            graded_rows = list(csv.DictReader(f))
+        assert len(graded_rows) == (2 if assignment == "01_ae_lineaire" else 1), graded_rows
+        for row in graded_rows:
+            assert row["total"] == row["total_max"] and float(row["total"]) > 0, (assignment, row)
+            assert row["statut"] == "notée" and row["a_verifier"] == "", (assignment, row)
+    for student, assignment in [("juste", a) for a in assignments()] + [("lecteur", "01_ae_lineaire")]:
+        executed = nbformat.read(course / "autograded" / student / assignment / f"{assignment}.ipynb", 4)
+        shown = {i: "".join(o.get("text", "") for o in cell.outputs)
+                 for i, cell in enumerate(executed.cells) if illustrations.tagged(cell)}
+        skipped = {i for i, text in shown.items() if text == illustrations.SKIPPED_TEXT}
+        if student == "juste":
+            assert skipped == set(shown), (assignment, shown)
+        else:  # la cellule qui calcule variance_cumulee a tourné, elle seule
+            (kept,) = set(shown) - skipped
+            assert "variance_cumulee" in executed.cells[kept].source and "de la variance" in shown[kept], shown[kept]

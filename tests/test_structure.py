@@ -54,13 +54,15 @@ def test_source_and_release_exist(assignment):
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_source_has_no_outputs_and_no_editor_metadata(assignment):
     # nbgrader ajoute lui-même « deletable » et « editable » aux cellules verrouillées de release/.
-    allowed = {source_notebook(assignment): {"nbgrader"},
-               release_notebook(assignment): {"nbgrader", "deletable", "editable"}}
+    # Seule étiquette permise : « illustration » (autograder/illustrations.py).
+    allowed = {source_notebook(assignment): {"nbgrader", "tags"},
+               release_notebook(assignment): {"nbgrader", "deletable", "editable", "tags"}}
     for path, keys in allowed.items():
         nb = read(path)
         assert set(nb.metadata) <= {"kernelspec", "language_info"}, path
         for cell in nb.cells:
             assert set(cell.metadata) <= keys, (path, cell.metadata)
+            assert cell.metadata.get("tags", ["illustration"]) == ["illustration"], (path, cell.metadata)
             if cell.cell_type == "code":
                 assert cell.outputs == [] and cell.execution_count is None, path
 
