@@ -12,7 +12,7 @@ c.CourseDirectory.course_id = "autoencodeurs"
 c.CourseDirectory.source_directory = "source"
 c.CourseDirectory.release_directory = "release"
 
-# Amorces en français (COURSE.md §4).
+# Amorces en français.
 c.ClearSolutions.code_stub = {"python": "# VOTRE CODE ICI\nraise NotImplementedError()"}
 c.ClearSolutions.text_stub = "VOTRE RÉPONSE ICI"
 

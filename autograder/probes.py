@@ -5,9 +5,10 @@ exécuté et une exception en sortie d'erreur (transformateurs d'entrée et d'AS
 compilateur, les méthodes d'exécution du shell ou du noyau, crochets d'erreur, ``sys.settrace`` …).
 Plutôt qu'une liste de ces ruses (il en manquera toujours une), le correcteur vérifie le résultat :
 
-- **sondes** : après chaque cellule de l'étudiant et après la dernière cellule, il envoie par le
-  même chemin que les cellules du notebook trois cellules de la forme des cellules de test (noms,
-  nombres et forme tirés au hasard à chaque correction) dont il connaît d'avance l'issue : une
+- **sondes** : avant chaque cellule de test qui suit une cellule modifiable par l'étudiant, et
+  après la dernière cellule, il envoie par le même chemin que les cellules du notebook trois
+  cellules de la forme des cellules de test (noms, nombres et forme tirés au hasard à chaque
+  correction) dont il connaît d'avance l'issue : une
   ``AssertionError`` et une autre exception qui doivent revenir en erreur, avec un message calculé
   à l'exécution, et une cellule qui doit réussir et afficher une valeur calculée à l'exécution ;
 - **témoin** : chaque cellule de test est envoyée suivie d'une assertion fausse dont le message

@@ -1,6 +1,6 @@
 """Budgets d'exécution : la seule source des tailles (époques, sous-ensembles, lots).
 
-Trois modes (COURSE.md §3) :
+Trois modes (voir docs/enseignant.md) :
 
 - ``complet`` (par défaut, étudiants) : de vrais résultats, chaque notebook en 5 min au plus sur
   2 cœurs ;

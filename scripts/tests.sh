@@ -1,9 +1,18 @@
 #!/usr/bin/env bash
 # Installe si besoin, puis lance toute la suite de tests (pytest, sur les 2 cœurs).
+# --rapide : seulement les tests qui n'exécutent aucun notebook et ne démarrent ni noyau ni serveur
+# (moins de 2 minutes ; les modules lents sont listés dans tests/conftest.py). Les autres arguments
+# vont à pytest.
 # Installe aussi, quand il le peut (Debian/Ubuntu, root ou sudo sans mot de passe), ce que
 # certains tests demandent : Chromium (tests dans le navigateur) et PostgreSQL (carnet de notes
 # sur PostgreSQL). Sinon, dit quels tests sauteront et la commande qui les rend possibles.
 source "$(dirname "${BASH_SOURCE[0]}")/installer.sh"
+
+# Niveau rapide : aucun composant de test à installer (ni navigateur ni serveur).
+if [ "${1:-}" = --rapide ]; then
+  shift
+  exec python -m pytest -n 2 -m "not lent" "$@"
+fi
 
 # Comme shutil.which des tests : un fichier exécutable du PATH.
 executable() { local chemin; chemin="$(command -v "$1" 2>/dev/null)" && [ -x "$chemin" ]; }

@@ -1,4 +1,4 @@
-"""Les trois budgets d'exécution (COURSE.md §3)."""
+"""Les trois budgets d'exécution (course/budget.py)."""
 
 import pytest
 

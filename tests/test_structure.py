@@ -165,7 +165,7 @@ def self_check_questions(cells):
 
 @pytest.mark.parametrize("assignment", [a.id for a in CONTRACT.assignments if a.answers])
 def test_self_check_quiz_does_not_give_away_the_graded_answers(assignment):
-    # COURSE.md §1 / contrat : les questions d'entraînement (réponse affichée) ne sont pas les questions
+    # Contrat ([conventions] quiz) : les questions d'entraînement (réponse affichée) ne sont pas les questions
     # notées. Le texte d'une question notée est la cellule Markdown qui précède sa cellule de réponse.
     cells = read(source_notebook(assignment)).cells
     graded = {}

@@ -2,7 +2,7 @@
 
 Chaque mauvaise réponse doit échouer à au moins une cellule ``test_<fonction>*`` ; chaque réponse
 juste (différente de la référence) doit les réussir toutes. Les erreurs cataloguées sont celles que
-l'énoncé de la tâche demande d'attraper (COURSE.md §2 et la tâche du notebook 04).
+l'énoncé du notebook 04 et le contrat demandent d'attraper.
 """
 
 import pytest
