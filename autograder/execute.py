@@ -42,20 +42,13 @@ from nbformat.notebooknode import NotebookNode
 from nbgrader import utils as nbgrader_utils
 from nbgrader.preprocessors import Execute, LimitOutput
 
-from . import forkserver, illustrations, probes, scratch
+from . import forkserver, illustrations, probes, scratch, settings
 from .sandbox import Limits, Sandbox, kernel_arguments, with_lifeline
 
-# Pendant la correction, le noyau renvoie stderr vers stdout (TensorFlow y écrit à chaque
-# démarrage ; nbgrader mettrait 0 à une cellule de test qui écrit sur stderr). Partagé avec
-# nbgrader_config.py (validate, autograde).
-STDERR_TO_STDOUT = "import os, sys; os.dup2(1, 2); sys.stderr = sys.stdout"
-KERNEL_ARGUMENTS = [
-    "--HistoryManager.hist_file=:memory:",
-    f"--IPKernelApp.exec_lines={STDERR_TO_STDOUT}",
-]
-
+# Modules dont les tests citent les fonctions (nom dans les cellules de test -> module) ; les aides
+# de course.verifications (données de test, test de plage) en sont : les remplacer est surveillé.
 MODULE_ALIASES = {"np": "numpy", "numpy": "numpy", "tf": "tensorflow", "tensorflow": "tensorflow",
-                  "keras": "keras"}
+                  "keras": "keras", "verifications": "course.verifications"}
 ALWAYS_WATCHED = (
     "numpy.allclose", "numpy.isclose", "numpy.array_equal", "numpy.all", "numpy.any", "numpy.abs",
     "numpy.asarray", "numpy.testing.assert_allclose", "numpy.testing.assert_array_equal",
@@ -64,7 +57,7 @@ ALWAYS_WATCHED = (
     "builtins.tuple", "builtins.print", "builtins.AssertionError", "builtins.Exception",
     "builtins.__import__", "builtins.exec", "builtins.getattr",
 )
-DOTTED = re.compile(r"\b(np|numpy|tf|tensorflow|keras)((?:\.[A-Za-z_]\w*)+)")
+DOTTED = re.compile(r"\b(np|numpy|tf|tensorflow|keras|verifications)((?:\.[A-Za-z_]\w*)+)")
 
 # Programme d'empreinte, exécuté dans le noyau par une expression utilisateur (sans sortie) : pour
 # chaque nom, type, module, nom qualifié et condensé du bytecode ; les modules pas encore importés
@@ -157,6 +150,11 @@ def watched_names(nb):
             for root, rest in DOTTED.findall(cell.source):
                 names.add(MODULE_ALIASES[root] + rest)
     return sorted(names)
+
+
+def _module(name):
+    """Le module à importer avant la référence pour que ``name`` y soit résolu."""
+    return "course.verifications" if name.startswith("course.verifications.") else name.split(".")[0]
 
 
 def fingerprint_expression(names):
@@ -281,9 +279,9 @@ class GradingExecute(Execute):
 
     def __init__(self, limits, **kwargs):
         super().__init__(
-            timeout=limits.cell_timeout, startup_timeout=120, allow_errors=True,
-            interrupt_on_timeout=True, record_timing=False, extra_arguments=KERNEL_ARGUMENTS,
-            iopub_timeout=10, raise_on_iopub_timeout=False,
+            timeout=limits.cell_timeout, startup_timeout=settings.KERNEL_STARTUP_TIMEOUT, allow_errors=True,
+            interrupt_on_timeout=True, record_timing=False, extra_arguments=list(settings.KERNEL_ARGUMENTS),
+            iopub_timeout=settings.GRADER_IOPUB_TIMEOUT, raise_on_iopub_timeout=False,
             error_on_timeout={
                 "ename": "DelaiDepasse",
                 "evalue": f"la cellule a dépassé son délai ({limits.cell_timeout} s) et a été interrompue",
@@ -309,7 +307,7 @@ class GradingExecute(Execute):
                 f"\n[… sortie tronquée par le correcteur : plus de {limit} caractères de {kind}]\n")))
         return None
 
-    def silent(self, expression, timeout=30):
+    def silent(self, expression, timeout=settings.PROBE_TIMEOUT):
         """Évalue ``expression`` dans le noyau sans rien afficher ; renvoie sa valeur texte ou None."""
         msg_id = self.kc.execute("", silent=True, store_history=False, user_expressions={"v": expression})
         cell_timeout, self.timeout = self.timeout, timeout
@@ -427,10 +425,10 @@ def _cells(client, nb, watch, limits):
     skipped, test_seconds, dirty = illustrations.skipped_cells(nb), 0.0, None
     deadline = time.monotonic() + limits.notebook_timeout
     client.timeout_func = lambda cell: max(1, int(min(
-        PROBE_TIMEOUT if cell.metadata.get(PROBE_FLAG) else limits.cell_timeout, deadline - time.monotonic())))
+        settings.PROBE_TIMEOUT if cell.metadata.get(PROBE_FLAG) else limits.cell_timeout, deadline - time.monotonic())))
     names = watched_names(nb)
     expression = fingerprint_expression(names)
-    modules = sorted({name.split(".")[0] for name in names} - {"builtins"})
+    modules = sorted({_module(name) for name in names} - {"builtins"})
     info = client.wait_for_reply(client.kc.kernel_info())
     nb.metadata["language_info"] = info["content"]["language_info"]
     client.silent(f"[__import__(m) for m in {modules!r}]", timeout=limits.cell_timeout)
@@ -470,7 +468,7 @@ def _cells(client, nb, watch, limits):
         except Exception as error:  # noqa: BLE001 (le correcteur ne s'arrête jamais sur une copie)
             cell.outputs.append(error_output("ErreurCorrecteur", str(error)[:300]))
             events += _cell_events(cell, label)
-            if client.silent("1", timeout=10) is None:
+            if client.silent("1", timeout=settings.CHECK_TIMEOUT) is None:
                 events.append(f"noyau bloqué (cellule {label})")
                 stopped_at = f"noyau bloqué à la cellule {label}"
             continue
@@ -482,7 +480,7 @@ def _cells(client, nb, watch, limits):
             if problem and unjudged is None:
                 unjudged = f"{problem} (cellule {label})"
         events += _cell_events(cell, label)
-        if any(o.get("ename") == "DelaiDepasse" for o in cell.outputs) and client.silent("1", timeout=10) is None:
+        if any(o.get("ename") == "DelaiDepasse" for o in cell.outputs) and client.silent("1", timeout=settings.CHECK_TIMEOUT) is None:
             events.append(f"noyau bloqué après le délai (cellule {label})")
             stopped_at = f"noyau bloqué à la cellule {label}"
             continue
@@ -491,7 +489,7 @@ def _cells(client, nb, watch, limits):
             stopped_at = f"délai du notebook dépassé à la cellule {label}"
             continue
         if tampering is None and reference is not None:
-            tampering = _compare(reference, client.silent(expression, timeout=10), label)
+            tampering = _compare(reference, client.silent(expression, timeout=settings.CHECK_TIMEOUT), label)
     if unjudged is None and stopped_at is None:
         problem = _probe(client, nb, maker)
         if problem:
@@ -506,7 +504,6 @@ def _cells(client, nb, watch, limits):
 
 
 PROBE_FLAG = "sonde_du_correcteur"  # métadonnée d'une sonde (jamais envoyée au noyau)
-PROBE_TIMEOUT = 30
 
 
 def _locked(cell):

@@ -1,8 +1,9 @@
 """Cellules d'illustration : ce que le correcteur de classe peut ne pas exécuter.
 
 Une cellule de code que l'enseignant marque de l'étiquette ``illustration`` (métadonnée ``tags``
-du notebook source, voir ``[conventions] illustration`` dans ``contrat.toml``) ne fait que
-montrer : un entraînement pour une figure, une figure, une mesure. Aucun test n'en a besoin, si
+du notebook source, voir ``[conventions] illustration`` dans ``contrat.toml``) ne sert que la
+démonstration : les données chargées pour les figures, un entraînement pour une figure, une figure,
+une mesure, un quiz d'entraînement. Aucun test n'en a besoin, si
 bien que le correcteur de classe (``python -m autograder``) la saute — avec une règle qui ne
 dépend pas seulement de l'étiquette :
 

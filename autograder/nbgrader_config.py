@@ -16,32 +16,21 @@ c.CourseDirectory.release_directory = "release"
 c.ClearSolutions.code_stub = {"python": "# VOTRE CODE ICI\nraise NotImplementedError()"}
 c.ClearSolutions.text_stub = "VOTRE RÉPONSE ICI"
 
-# Délais d'exécution. Le budget « correction » tient un notebook entier en moins d'une minute ;
-# une cellule a 120 s (une boucle infinie d'étudiant coûte ses points, puis la suite continue).
-# Le démarrage d'un noyau avec TensorFlow peut prendre plusieurs secondes sur un portable.
-c.Execute.timeout = 120
-c.Execute.startup_timeout = 120
-c.Execute.interrupt_on_timeout = True
-# Après la réponse du noyau, nbgrader attend ses dernières sorties 4 s au plus, puis abandonne le
-# notebook entier (raise_on_iopub_timeout) : sur une machine chargée (import de TensorFlow pendant
-# que d'autres noyaux calculent), 4 s ne suffisent pas toujours. Attendre plus ne coûte rien quand
-# les sorties arrivent à temps.
-c.Execute.iopub_timeout = 30
-
-# nbgrader met 0 à toute cellule de test qui écrit sur stderr. TensorFlow y écrit à chaque
-# démarrage (journaux C++ d'absl, avertissements Python) : une solution juste perdrait ses points.
-# Pendant validate et autograde, le noyau renvoie donc stderr vers stdout, au niveau Python
-# (sys.stderr) comme au niveau du descripteur 2 (journaux C++) : les messages restent visibles
-# dans le retour à l'étudiant, mais ne comptent plus. Une erreur reste une erreur (sortie
-# « error », jamais stderr). Le correcteur de classe (python -m autograder) lance ses noyaux avec
-# les mêmes arguments.
+# Délais et arguments des noyaux : autograder/settings.py (le seul endroit de ces réglages, qui
+# n'importe rien : nbgrader ne charge pas le correcteur de classe). Pendant validate et autograde,
+# le noyau renvoie stderr vers stdout (TensorFlow y écrit à chaque démarrage, et nbgrader mettrait
+# 0 à une cellule de test qui écrit sur stderr).
 import sys  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from autograder.execute import KERNEL_ARGUMENTS  # noqa: E402
+from autograder import settings  # noqa: E402
 from autograder.feedback import HideHiddenTests  # noqa: E402
 
-c.Execute.extra_arguments = list(KERNEL_ARGUMENTS)
+c.Execute.timeout = settings.CELL_TIMEOUT
+c.Execute.startup_timeout = settings.KERNEL_STARTUP_TIMEOUT
+c.Execute.interrupt_on_timeout = True
+c.Execute.iopub_timeout = settings.NBGRADER_IOPUB_TIMEOUT
+c.Execute.extra_arguments = list(settings.KERNEL_ARGUMENTS)
 
 # Moins de bruit au démarrage de TensorFlow dans les noyaux lancés par nbgrader (ils héritent
 # de cet environnement) ; même niveau que le paquet `course` (course/__init__.py).

@@ -50,6 +50,8 @@ import time
 
 import course
 
+from . import settings
+
 WORKDIR = "/travail"
 HOME = "/home/etudiant"
 DATA = "/donnees"
@@ -119,8 +121,8 @@ class Limits:
     /tmp) ; processus et fils de la copie (ensemble), processeurs de la copie (quota), secondes de
     processeur par processus (``None`` : deux fois le délai du notebook)."""
 
-    cell_timeout: int = 120
-    notebook_timeout: int = 600
+    cell_timeout: int = settings.CELL_TIMEOUT
+    notebook_timeout: int = settings.NOTEBOOK_TIMEOUT
     memory: int = 4 * 2**30
     output_chars: int = 100_000
     disk: int = 256 * 2**20

@@ -410,6 +410,8 @@ def test_correct_copies_of_every_assignment_get_full_marks_unflagged(tmp_path):
         skipped = {i for i, text in shown.items() if text == illustrations.SKIPPED_TEXT}
         if student == "juste":
             assert skipped == set(shown), (assignment, shown)
-        else:  # la cellule qui calcule variance_cumulee a tourné, elle seule
-            (kept,) = set(shown) - skipped
-            assert "variance_cumulee" in executed.cells[kept].source and "de la variance" in shown[kept], shown[kept]
+        else:  # la cellule qui calcule variance_cumulee a tourné, et celle des données qu'elle lit, elles seules
+            kept = sorted(set(shown) - skipped)
+            assert [("charger_fashion_mnist" in executed.cells[i].source, "variance_cumulee =" in executed.cells[i].source)
+                    for i in kept] == [(True, False), (False, True)], kept
+            assert "de la variance" in shown[kept[1]], shown[kept[1]]

@@ -166,3 +166,42 @@ def test_honest_copies_are_graded_and_never_flagged(graded):
     for student, total in expected.items():
         row = graded["rows"][student]
         assert (row["total"], row["a_verifier"]) == (total, ""), row
+
+
+# --- Le test de plage de course.verifications, remplacé par la copie ----------------------------
+
+RANGE = "02_ae_dense"
+# Une sortie « sigmoïde d'une ReLU » (pixels ≥ 0,5 : le test de plage la refuse), et le test de
+# plage remplacé par une fonction qui renvoie des pixels de 0 à 1.
+RANGE_CHEAT = (
+    "import numpy as _np\nfrom course import verifications as _v\n"
+    "_v.sorties_poids_grossis = lambda modele, entrees, *a, **k: _np.linspace(0, 1, 16 * 784).reshape(16, 28, 28, 1)\n"
+)
+
+
+def test_replacing_the_range_check_of_course_is_flagged(tmp_path):
+    """Le test de plage des constructeurs (``course.verifications.sorties_poids_grossis``) est cité
+    par les tests cachés : le remplacer est une falsification signalée, hors du fichier Moodle ;
+    garde-fou : la même mauvaise réponse, sans le remplacement, perd des points."""
+    from notebook_text import correct_submission, nbgrader_meta
+    from test_variantes_02_ae_dense import WRONG as WRONG_02
+
+    wrong = WRONG_02["sigmoïde d'une ReLU (pixels ≥ 0,5)"]
+    course = course_copy(tmp_path, [RANGE])
+    nbgrader("generate_assignment", RANGE, cwd=course)
+    copies = {}
+    for name, prefix in (("Tom Triche_4001", RANGE_CHEAT), ("Ugo Faux_4002", "")):
+        nb = correct_submission(RANGE)
+        for cell in nb.cells:
+            if nbgrader_meta(cell).get("grade_id") == "construire_autoencodeur_dense":
+                cell.source = prefix + wrong
+        copies[name] = {f"{RANGE}.ipynb": dumps(nb)}
+    grade(course, moodle_zip(course / "copies.zip", copies), assignment=RANGE)
+    graded = rows(course, RANGE)
+    cheat, honest_wrong = graded["tom_triche_4001"], graded["ugo_faux_4002"]
+    assert "course.verifications.sorties_poids_grossis" in cheat["a_verifier"], cheat
+    assert float(cheat["total"]) == 4, cheat  # sans la détection, 4 / 4 pour une mauvaise réponse
+    assert float(honest_wrong["total"]) < 4 and honest_wrong["a_verifier"] == "", honest_wrong
+    with open(course / "rapports" / RANGE / f"moodle_{RANGE}.csv", encoding="utf-8") as f:
+        moodle = {r["Identifier"]: r for r in csv.DictReader(f)}
+    assert moodle["Participant 4001"]["Grade"] == ""
