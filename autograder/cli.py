@@ -6,7 +6,7 @@ import pathlib
 import sys
 
 from .executables import require
-from .sandbox import Limits
+from .isolation.sandbox import Limits
 
 
 def parser():

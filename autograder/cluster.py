@@ -44,7 +44,8 @@ signalée comme « erreur du correcteur » et sera refaite à la prochaine comma
 
 Le carnet de notes (``--base``) n'est ouvert que par votre machine : un serveur PostgreSQL que
 vous seul joignez suffit (``postgresql://utilisateur@serveur/base`` : le pilote psycopg 3 du cours
-est choisi par ``database_url``). ``check_database`` vérifie, avant toute chose, qu'il répond.
+est choisi par ``with_psycopg_driver``). ``check_database`` vérifie, avant toute chose, qu'il
+répond.
 """
 
 import contextlib
@@ -57,7 +58,7 @@ def _probe_worker():
     import importlib  # noqa: PLC0415
 
     try:
-        sandbox = importlib.import_module("autograder.sandbox")
+        sandbox = importlib.import_module("autograder.isolation.sandbox")
     except Exception as error:  # noqa: BLE001
         return f"{type(error).__name__}: {error}", None
     return None, sandbox.bwrap_problem()
@@ -196,7 +197,7 @@ class DaskWorkers:
         self.close()
 
 
-def database_url(url):
+def with_psycopg_driver(url):
     """L'URL telle que SQLAlchemy peut l'ouvrir ici : ``postgresql://`` désigne le pilote psycopg 3
     (installé avec le cours), pas psycopg2 (le défaut de SQLAlchemy, absent)."""
     for prefix in ("postgresql://", "postgres://"):
@@ -207,7 +208,7 @@ def database_url(url):
 
 def check_database(url):
     """Vérifie que le carnet de notes ``url`` (URL SQLAlchemy) s'ouvre ; renvoie l'URL à utiliser
-    (voir ``database_url``). Lève ``RuntimeError`` (français) si le serveur refuse.
+    (voir ``with_psycopg_driver``). Lève ``RuntimeError`` (français) si le serveur refuse.
 
     Un chemin ou une URL ``sqlite:`` n'est pas vérifié (le fichier se crée au besoin).
     """
@@ -215,7 +216,7 @@ def check_database(url):
 
     if not url or "://" not in url or url.startswith("sqlite:"):
         return url
-    url = database_url(url)
+    url = with_psycopg_driver(url)
     try:
         parsed = sqlalchemy.engine.make_url(url)
         shown = parsed.render_as_string(hide_password=True)

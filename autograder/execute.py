@@ -2,9 +2,9 @@
 
 Le correcteur (ce processus, de confiance) pilote le noyau par nbclient — le moteur d'exécution
 de nbgrader, dont il reprend le préprocesseur ``Execute`` — ; le noyau, lui, tourne dans le bac à
-sable de ``sandbox.py`` (dupliqué du modèle de noyaux du travailleur, ``forkserver.py``, ou lancé
-par son propre bubblewrap) et ne parle qu'à travers des sockets IPC. En plus de ce que fait
-``nbgrader autograde`` :
+sable de ``isolation/sandbox.py`` (dupliqué du modèle de noyaux du travailleur,
+``isolation/forkserver.py``, ou lancé par son propre bubblewrap) et ne parle qu'à travers des
+sockets IPC. En plus de ce que fait ``nbgrader autograde`` :
 
 - délai par cellule **et** par notebook ; une cellule qui boucle est interrompue, un noyau qui ne
   répond plus est arrêté ;
@@ -15,7 +15,7 @@ par son propre bubblewrap) et ne parle qu'à travers des sockets IPC. En plus de
   reçoivent une erreur, si bien qu'aucun test non exécuté ne rapporte de points ;
 - falsification : après chaque cellule, une empreinte des fonctions de numpy, TensorFlow, Keras
   et des fonctions natives dont se servent les tests (plus les crochets d'erreur d'IPython) est
-  comparée à celle prise avant la première cellule de l'étudiant (voir ``watched_names``).
+  comparée à celle prise avant la première cellule de l'étudiant (voir ``tampering.py``).
 
 ``grade_notebook`` renvoie un ``Graded`` : le notebook exécuté, les points par cellule notée
 (calculés comme nbgrader, par ``nbgrader.utils.determine_grade``), les évènements en français,
@@ -23,11 +23,9 @@ la falsification éventuelle et la page de retour HTML. Rien n'y dépend d'un sy
 partagé : une tâche Dask peut l'appeler telle quelle.
 """
 
-import ast
 import dataclasses
 import json
 import os
-import re
 import shutil
 import subprocess
 import threading
@@ -42,125 +40,10 @@ from nbformat.notebooknode import NotebookNode
 from nbgrader import utils as nbgrader_utils
 from nbgrader.preprocessors import Execute, LimitOutput
 
-from . import forkserver, illustrations, probes, scratch, settings
-from .sandbox import Limits, Sandbox, kernel_arguments, with_lifeline
-
-# Modules dont les tests citent les fonctions (nom dans les cellules de test -> module) ; les aides
-# de course.verifications (données de test, test de plage) en sont : les remplacer est surveillé.
-MODULE_ALIASES = {"np": "numpy", "numpy": "numpy", "tf": "tensorflow", "tensorflow": "tensorflow",
-                  "keras": "keras", "verifications": "course.verifications"}
-ALWAYS_WATCHED = (
-    "numpy.allclose", "numpy.isclose", "numpy.array_equal", "numpy.all", "numpy.any", "numpy.abs",
-    "numpy.asarray", "numpy.testing.assert_allclose", "numpy.testing.assert_array_equal",
-    "builtins.isinstance", "builtins.abs", "builtins.all", "builtins.any", "builtins.len",
-    "builtins.float", "builtins.round", "builtins.sum", "builtins.max", "builtins.min",
-    "builtins.tuple", "builtins.print", "builtins.AssertionError", "builtins.Exception",
-    "builtins.__import__", "builtins.exec", "builtins.getattr",
-)
-DOTTED = re.compile(r"\b(np|numpy|tf|tensorflow|keras|verifications)((?:\.[A-Za-z_]\w*)+)")
-
-# Programme d'empreinte, exécuté dans le noyau par une expression utilisateur (sans sortie) : pour
-# chaque nom, type, module, nom qualifié et condensé du bytecode ; les modules pas encore importés
-# sont sautés (importés à la mise en place, ceux des tests le sont).
-FINGERPRINT_PROGRAM = r'''
-import builtins, hashlib, json, sys
-def _empreinte(objet):
-    fonction = getattr(objet, "__func__", objet)
-    code = getattr(fonction, "__code__", None)
-    condense = ""
-    if code is not None:
-        condense = hashlib.sha1(code.co_code + repr(code.co_names).encode()).hexdigest()[:16]
-    nom = getattr(objet, "__qualname__", getattr(objet, "__name__", ""))
-    return "|".join((type(objet).__name__, str(getattr(objet, "__module__", "")), str(nom), condense))
-resultat = {}
-for chemin in CHEMINS:
-    racine, *attributs = chemin.split(".")
-    objet = builtins if racine == "builtins" else sys.modules.get(racine)
-    if objet is None:
-        continue
-    try:
-        for attribut in attributs:
-            objet = getattr(objet, attribut)
-        resultat[chemin] = _empreinte(objet)
-    except Exception:
-        resultat[chemin] = "absent"
-shell = get_ipython()
-resultat["IPython.showtraceback"] = _empreinte(shell.showtraceback)
-resultat["IPython._showtraceback"] = _empreinte(shell._showtraceback)
-resultat["IPython.custom_exceptions"] = repr(shell.custom_exceptions)
-resultat["sys.excepthook"] = _empreinte(sys.excepthook)
-resultat["sys.settrace"] = _empreinte(sys.gettrace())
-resultat["sys.setprofile"] = _empreinte(sys.getprofile())
-# Crochets d'IPython ajoutés par l'étudiant : ceux dont le code n'est pas dans l'installation
-# Python, l'environnement ou le paquet course (IPython, ipykernel, matplotlib, ipympl y sont) ;
-# ils pourraient remplacer une fonction le temps d'une cellule de test.
-_sures = tuple({sys.prefix, sys.base_prefix, sys.exec_prefix, __import__("os").path.dirname(
-    getattr(sys.modules.get("course"), "__file__", None) or "/nulle/part")})
-def _etranger(rappel):
-    code = getattr(getattr(rappel, "__func__", rappel), "__code__", None)
-    return code is None or not code.co_filename.startswith(_sures)
-# La machinerie qui fait d'une cellule du code exécuté et d'une exception une sortie d'erreur :
-# transformateurs, compilateur, méthodes du shell et du noyau (au niveau de l'instance et de la
-# classe), crochets d'affichage, de trace et de profilage, fonctions natives. Identités seulement
-# (un remplacement change l'identité) : quelques millisecondes.
-def _classe(objet):
-    return repr([(k.__qualname__, sorted((n, id(v)) for n, v in vars(k).items()))
-                 for k in type(objet).__mro__ if k is not object])
-def _instance(objet):
-    return repr(sorted((n, type(v).__name__, id(v)) for n, v in vars(objet).items()
-                       if callable(v) and not isinstance(v, type)))
-def _liste(valeurs):
-    return repr([(type(v).__qualname__, getattr(v, "__qualname__", ""), id(v)) for v in valeurs])
-_machinerie = {"shell": shell, "noyau": getattr(shell, "kernel", None), "compilateur": shell.compile,
-               "transformateurs": shell.input_transformer_manager, "affichage": shell.displayhook,
-               "publication": shell.display_pub, "evenements": shell.events,
-               "session": getattr(getattr(shell, "kernel", None), "session", None)}
-for _nom, _objet in _machinerie.items():
-    if _objet is not None:
-        resultat[f"machinerie.{_nom}"] = hashlib.sha1((_classe(_objet) + _instance(_objet)).encode()).hexdigest()[:16]
-        resultat[f"machinerie.{_nom}.identite"] = f"{type(_objet).__qualname__}:{id(_objet)}"
-_gestionnaire = shell.input_transformer_manager
-resultat["machinerie.transformateurs_entree"] = _liste(
-    [*_gestionnaire.cleanup_transforms, *_gestionnaire.line_transforms, *_gestionnaire.token_transformers,
-     *shell.input_transformers_post])
-resultat["machinerie.transformateurs_ast"] = _liste(shell.ast_transformers)
-resultat["sys.displayhook"] = _empreinte(sys.displayhook)
-import threading as _fils
-resultat["threading.trace"] = repr((_empreinte(getattr(_fils, "_trace_hook", None)),
-                                    _empreinte(getattr(_fils, "_profile_hook", None))))
-_suivi = getattr(sys, "monitoring", None)
-if _suivi is not None:
-    resultat["sys.monitoring"] = repr([_suivi.get_tool(i) for i in range(6)])
-resultat["builtins"] = hashlib.sha1(repr(sorted((n, id(v)) for n, v in vars(builtins).items()
-                                                if callable(v))).encode()).hexdigest()[:16]
-resultat["IPython.events"] = repr(sorted(
-    f"{evenement}:{getattr(rappel, '__qualname__', type(rappel).__name__)}"
-    for evenement in ("pre_execute", "pre_run_cell", "post_execute", "post_run_cell")
-    for rappel in shell.events.callbacks.get(evenement, []) if _etranger(rappel)))
-resultat = json.dumps(resultat, sort_keys=True)
-'''
-
-
-def watched_names(nb):
-    """Les noms (``numpy.allclose``, ``builtins.len``…) que surveille la détection de falsification :
-    ceux que citent les cellules de test de ``nb``, plus ``ALWAYS_WATCHED``. Triés."""
-    names = set(ALWAYS_WATCHED)
-    for cell in nb.cells:
-        if cell.cell_type == "code" and nbgrader_utils.is_grade(cell) and not nbgrader_utils.is_solution(cell):
-            for root, rest in DOTTED.findall(cell.source):
-                names.add(MODULE_ALIASES[root] + rest)
-    return sorted(names)
-
-
-def _module(name):
-    """Le module à importer avant la référence pour que ``name`` y soit résolu."""
-    return "course.verifications" if name.startswith("course.verifications.") else name.split(".")[0]
-
-
-def fingerprint_expression(names):
-    """Une expression Python qui, évaluée dans le noyau, renvoie l'empreinte (texte JSON)."""
-    program = f"CHEMINS = {names!r}\n{FINGERPRINT_PROGRAM}"
-    return f"(lambda espace: (exec({program!r}, espace), espace['resultat'])[1])({{'get_ipython': get_ipython}})"
+from . import illustrations, probes, settings
+from . import tampering as fingerprint
+from .isolation import forkserver, scratch
+from .isolation.sandbox import Limits, Sandbox, kernel_arguments, with_lifeline
 
 
 def cell_label(cell, index):
@@ -208,7 +91,7 @@ class SandboxKernelManager(AsyncKernelManager):
     def format_kernel_cmd(self, extra_arguments=None):
         if self.forkserver is not None:  # le modèle de noyaux meurt avec ce processus
             return super().format_kernel_cmd(extra_arguments)
-        # Le fil de vie : le noyau meurt avec ce processus (voir sandbox.LIFELINE_CODE).
+        # Le fil de vie : le noyau meurt avec ce processus (voir isolation.sandbox.LIFELINE_CODE).
         self.cut_lifeline()  # un redémarrage éventuel remplace le tube précédent
         self._lifeline_read, self.lifeline = os.pipe()
         command = with_lifeline(super().format_kernel_cmd(extra_arguments), self._lifeline_read)
@@ -323,11 +206,12 @@ class GradingExecute(Execute):
         return value["data"]["text/plain"]
 
 
-def grade_notebook(notebook_json, limits=Limits(), sandbox_mode="bwrap", preload=True):
+def grade_notebook(notebook_json: str, limits: Limits = Limits(), sandbox_mode: str = "bwrap",
+                   preload: bool = True) -> Graded:
     """Exécute une copie préparée (sortie de ``record.prepare``) et la note ; renvoie un ``Graded``.
 
-    ``preload`` : noyau dupliqué du modèle de noyaux du travailleur (``forkserver.py``) quand il
-    peut servir, sinon lancé par son propre bac à sable.
+    ``preload`` : noyau dupliqué du modèle de noyaux du travailleur (``isolation/forkserver.py``)
+    quand il peut servir, sinon lancé par son propre bac à sable.
 
     Ne lève pas pour une faute de l'étudiant : elles deviennent des erreurs dans le notebook et
     des évènements ; lève seulement si le noyau ne peut pas démarrer du tout.
@@ -426,9 +310,9 @@ def _cells(client, nb, watch, limits):
     deadline = time.monotonic() + limits.notebook_timeout
     client.timeout_func = lambda cell: max(1, int(min(
         settings.PROBE_TIMEOUT if cell.metadata.get(PROBE_FLAG) else limits.cell_timeout, deadline - time.monotonic())))
-    names = watched_names(nb)
-    expression = fingerprint_expression(names)
-    modules = sorted({_module(name) for name in names} - {"builtins"})
+    names = fingerprint.watched_names(nb)
+    expression = fingerprint.fingerprint_expression(names)
+    modules = sorted({fingerprint.module_of(name) for name in names} - {"builtins"})
     info = client.wait_for_reply(client.kc.kernel_info())
     nb.metadata["language_info"] = info["content"]["language_info"]
     client.silent(f"[__import__(m) for m in {modules!r}]", timeout=limits.cell_timeout)
@@ -489,7 +373,8 @@ def _cells(client, nb, watch, limits):
             stopped_at = f"délai du notebook dépassé à la cellule {label}"
             continue
         if tampering is None and reference is not None:
-            tampering = _compare(reference, client.silent(expression, timeout=settings.CHECK_TIMEOUT), label)
+            current = client.silent(expression, timeout=settings.CHECK_TIMEOUT)
+            tampering = fingerprint.compare(reference, current, label)
     if unjudged is None and stopped_at is None:
         problem = _probe(client, nb, maker)
         if problem:
@@ -597,19 +482,4 @@ def _cell_events(cell, label):
     if any("sortie tronquée par le correcteur" in o.get("text", "") for o in cell.get("outputs", [])):
         found.append(f"sortie tronquée (cellule {label})")
     return found
-
-
-def _compare(reference, current, label):
-    """Description française de ce qui a changé depuis la référence, ou None."""
-    if current is None:
-        return f"vérification des fonctions des tests impossible après la cellule {label}"
-    try:  # la valeur vient du noyau : jamais eval, seulement un littéral
-        before, after = json.loads(ast.literal_eval(reference)), json.loads(ast.literal_eval(current))
-    except (ValueError, SyntaxError, TypeError):
-        return f"vérification des fonctions des tests impossible après la cellule {label}"
-    changed = sorted(name for name, value in after.items() if name in before and before[name] != value)
-    if not changed:
-        return None
-    shown = ", ".join(changed[:4]) + (" …" if len(changed) > 4 else "")
-    return f"{shown} remplacé(s) par la cellule {label}"
 

@@ -10,15 +10,21 @@ import os
 import pathlib
 import shutil
 import tempfile
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import nbformat
 from nbgrader.preprocessors import ClearHiddenTests
 from tqdm import tqdm
 
-from . import forkserver, record, report
+from . import contract, record, report
 from .collect import collect
-from .sandbox import Limits, Sandbox
+from .isolation import forkserver
+from .isolation.sandbox import Limits, Sandbox
 from .workers import LocalWorkers, Task
+
+if TYPE_CHECKING:
+    from .cluster import DaskWorkers
 
 
 @dataclasses.dataclass
@@ -32,7 +38,7 @@ class Options:
     limits: Limits = Limits()
     output: pathlib.Path | None = None  # dossier des rapports (défaut : rapports/), un sous-dossier par devoir
     progress: bool = True
-    preload: bool = True               # modèle de noyaux préchargé par travailleur (forkserver.py)
+    preload: bool = True               # modèle de noyaux préchargé par travailleur (isolation/)
     preflight: bool = True             # la solution de source/ corrigée d'abord (voir grade_class)
 
 
@@ -66,7 +72,13 @@ def assignments_of(root, spec):
     return wanted
 
 
-def grade_class(spec, copies, options=Options(), backend=None, say=print):
+# Ce que ``grade_class`` rend pour un devoir : les lignes du tableau des notes, les chemins des rapports.
+ClassReports = tuple[list[report.StudentRow], dict[str, pathlib.Path]]
+
+
+def grade_class(spec: str, copies: str | os.PathLike, options: Options = Options(),
+                backend: "LocalWorkers | DaskWorkers | None" = None,
+                say: Callable[[str], object] = print) -> dict[str, ClassReports]:
     """Corrige les copies de ``copies`` pour le ou les devoirs ``spec`` (voir ``assignments_of``),
     toutes dans le même groupe de travailleurs ; renvoie ``{devoir: (lignes, chemins des rapports)}``.
 
@@ -93,7 +105,7 @@ def grade_class(spec, copies, options=Options(), backend=None, say=print):
     if unavailable:
         say(f"ATTENTION : pas de modèle de noyaux ici ({unavailable}) : chaque noyau est lancé par son "
             "propre bac à sable et importe TensorFlow lui-même (≈ 3 s de plus par notebook).")
-    db_url = record.database_url(options.base, root)
+    db_url = record.gradebook_url(options.base, root)
     classes, tasks = {}, []
     for assignment in assignments:
         record.ensure_assignment(db_url, assignment, root)
@@ -323,15 +335,14 @@ def _first_error_line(cell):
     return None
 
 
-def functions_of(grade_ids):
-    """``{fonction: [grade_id des cellules de test]}`` d'après le contrat (test_<fonction>…)."""
-    solutions = [g for g in grade_ids if not g.startswith("test_")]
-    tests = [g for g in grade_ids if g.startswith("test_")]
-    grouped = {}
-    for name in sorted(solutions, key=len, reverse=True):
-        grouped[name] = [t for t in tests if t.startswith(f"test_{name}")]
-        tests = [t for t in tests if t not in grouped[name]]
-    return {name: grouped[name] for name in solutions if grouped[name]}
+def functions_of(assignment, grade_ids):
+    """``{fonction: [grade_id des cellules de test]}`` des cellules notées ``grade_ids`` (dans leur
+    ordre) : chaque test va au nom noté dont il est un test d'après le contrat du devoir
+    ``assignment`` (``contract.Assignment.owner``)."""
+    tests = {g: assignment.owner(g) for g in grade_ids if g.startswith("test_")}
+    grouped = {name: [t for t, owner in tests.items() if owner == name]
+               for name in grade_ids if not name.startswith("test_")}
+    return {name: found for name, found in grouped.items() if found}
 
 
 def self_assess(notebook, course_root, options=Options(), say=print):
@@ -347,6 +358,10 @@ def self_assess(notebook, course_root, options=Options(), say=print):
     assignment = notebook.stem
     if not (course_root / "source" / assignment / f"{assignment}.ipynb").is_file():
         raise ValueError(f"{notebook.name} ne correspond à aucun devoir du cours (source/{assignment} absent).")
+    try:
+        assignment_contract = contract.load()[assignment]  # à qui revient chaque cellule de test
+    except KeyError as error:
+        raise ValueError(error.args[0]) from None
     sandbox, warning = Sandbox.choose(options.isolation, options.limits)
     say(f"Auto-évaluation de {notebook.name} : {sandbox.describe()}.")
     if warning:
@@ -357,7 +372,7 @@ def self_assess(notebook, course_root, options=Options(), say=print):
         shutil.copytree(course_root / "autograder", course / "autograder",
                         ignore=shutil.ignore_patterns("__pycache__"))
         shutil.copytree(course_root / "source" / assignment, course / "source" / assignment)
-        db_url = record.database_url(None, course)
+        db_url = record.gradebook_url(None, course)
         record.ensure_assignment(db_url, assignment, course)
         prepared, repairs = record.prepare(db_url, assignment, "moi", notebook.read_bytes(),
                                            source_grade_ids(course, assignment))
@@ -369,7 +384,7 @@ def self_assess(notebook, course_root, options=Options(), say=print):
     feedback = notebook.with_name(f"{assignment}_retour.html")
     feedback.write_text(graded.feedback_html, encoding="utf-8")
     per_function = {}
-    for function, tests in functions_of(order).items():
+    for function, tests in functions_of(assignment_contract, order).items():
         per_function[function] = (sum(graded.grades[t][0] for t in tests), sum(graded.grades[t][1] for t in tests))
     width = max((len(f) for f in per_function), default=10)
     for function, (points, maximum) in per_function.items():

@@ -30,6 +30,7 @@ import re
 import subprocess
 import sys
 import warnings
+from collections.abc import Sequence
 
 import nbformat
 from IPython.core.inputtransformer2 import TransformerManager
@@ -46,7 +47,7 @@ STATE = "correction.json"
 CELL_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")  # identifiant de cellule valide (nbformat 4.5)
 
 
-def database_url(base, root):
+def gradebook_url(base, root):
     """URL SQLAlchemy du carnet : ``base`` tel quel s'il contient ``://``, sinon un fichier SQLite
     (par défaut ``gradebook.db`` à la racine du cours ``root``)."""
     if base and "://" in base:
@@ -88,7 +89,8 @@ def _resources(db_url, assignment, student):
                          "student": student}}
 
 
-def prepare(db_url, assignment, student, notebook_bytes, order=()):
+def prepare(db_url: str, assignment: str, student: str, notebook_bytes: bytes,
+            order: Sequence[str] = ()) -> tuple[str, list[str]]:
     """La copie prête à exécuter (texte JSON) et la liste des réparations faites (français).
 
     Comme ``nbgrader autograde`` (sorties effacées, noyau imposé, cellules verrouillées et de test

@@ -1,5 +1,6 @@
 """Réglages du correcteur, en un seul endroit : ceux de ``nbgrader`` (lus par
-``nbgrader_config.py``) et ceux du correcteur de classe (``execute.py``, ``sandbox.py``).
+``nbgrader_config.py``) et ceux du correcteur de classe (``execute.py``,
+``isolation/sandbox.py``).
 
 Ce module n'importe rien : la configuration de nbgrader le lit sans charger le correcteur de
 classe (nbclient, psutil, le bac à sable), si bien que ``nbgrader`` démarre aussi vite que sans

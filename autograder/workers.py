@@ -13,7 +13,7 @@ import dataclasses
 import multiprocessing
 import os
 
-from .sandbox import die_with_parent
+from .isolation.sandbox import die_with_parent
 
 
 @dataclasses.dataclass
@@ -23,9 +23,9 @@ class Task:
     assignment: str
     student: str
     notebook: str          # copie préparée par record.prepare (JSON)
-    limits: dict           # champs de sandbox.Limits
+    limits: dict           # champs de isolation.sandbox.Limits
     sandbox: str           # "bwrap" ou "minimal"
-    preload: bool = True   # noyau dupliqué du modèle de noyaux du travailleur (forkserver.py)
+    preload: bool = True   # noyau dupliqué du modèle de noyaux du travailleur (isolation/forkserver.py)
     preflight: bool = False  # vérification préalable : la solution de l'enseignant, pas une copie
     worker: str | None = None  # travailleur Dask où la vérifier (None : n'importe lequel)
 
@@ -40,7 +40,7 @@ def grade_task(task):
     """Corrige une copie ; renvoie ``{"assignment", "student", ...champs de execute.Graded}`` ou
     ``{"assignment", "student", "error"}`` si le correcteur lui-même a échoué (noyau impossible à démarrer…)."""
     from .execute import grade_notebook  # noqa: PLC0415 (importé dans le travailleur)
-    from .sandbox import Limits  # noqa: PLC0415
+    from .isolation.sandbox import Limits  # noqa: PLC0415
 
     try:
         graded = grade_notebook(task.notebook, Limits(**task.limits), task.sandbox, task.preload)

@@ -4,7 +4,7 @@ Deux marques, qui figurent dans la ligne de commande de chaque processus concern
 
 - un noyau lancé par son propre bwrap : son fichier de connexion (``-f /tmp/corr-…/noyau.json``),
   unique par copie, dans la ligne du bwrap extérieur, de l'init du bac à sable et du noyau ;
-- un modèle de noyaux (``autograder/forkserver.py``) : son dossier partagé
+- un modèle de noyaux (``autograder/isolation/forkserver.py``) : son dossier partagé
   (``/tmp/corr-modele-…``), dans la ligne de son bwrap, du modèle et de chaque copie dupliquée
   (intermédiaire, init et noyau gardent la ligne de commande du modèle).
 """
@@ -19,7 +19,7 @@ import psutil
 from paths import ROOT
 
 sys.path.insert(0, str(ROOT))
-from autograder import scratch  # noqa: E402
+from autograder.isolation import scratch  # noqa: E402
 
 
 def command_line(process, words=3):

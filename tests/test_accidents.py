@@ -236,7 +236,7 @@ def copy_with(accident, answer):
 def gradebook(tmp_path_factory):
     course = course_copy(tmp_path_factory.mktemp("carnet"), [ASSIGNMENT])
     nbgrader("generate_assignment", ASSIGNMENT, cwd=course)
-    return record.database_url(None, course)
+    return record.gradebook_url(None, course)
 
 
 def prepared(db_url, nb):

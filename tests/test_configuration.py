@@ -11,7 +11,8 @@ import sys
 
 from paths import course_copy, environment
 
-HEAVY = ("autograder.execute", "autograder.sandbox", "autograder.forkserver", "autograder.pipeline",
+HEAVY = ("autograder.execute", "autograder.tampering", "autograder.isolation",
+         "autograder.isolation.sandbox", "autograder.isolation.forkserver", "autograder.pipeline",
          "psutil", "course")  # nbclient : nbgrader lui-même le charge (son préprocesseur Execute)
 
 

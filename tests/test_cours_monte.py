@@ -35,7 +35,8 @@ import json, sys
 import nbformat
 from nbformat.v4 import new_code_cell, new_notebook
 import autograder, course
-from autograder import execute, sandbox
+from autograder import execute
+from autograder.isolation import sandbox
 code = ("import course\n"
         "print(repr(getattr(course, 'MARQUE_DU_SECOND_DOSSIER', None)))")
 nb = new_notebook(cells=[new_code_cell(code)])

@@ -91,7 +91,7 @@ def test_path_detection():
     """Ce qui compte comme chemin du dépôt, et ce qui n'en est pas un."""
     assert repository_path("autograder/execute.py") == "autograder/execute.py"
     assert repository_path("tests/test_x.py::test_y") == "tests/test_x.py"
-    assert repository_path("autograder/sandbox.py:120") == "autograder/sandbox.py"
+    assert repository_path("autograder/isolation/sandbox.py:120") == "autograder/isolation/sandbox.py"
     assert repository_path("isolement.md#cellules-dillustration") == "isolement.md"
     assert repository_path("release/") == "release/"
     for not_a_path in ("https://example.org/a.py", "~/.keras/datasets/", "/usr/share/x",

@@ -1,5 +1,5 @@
-"""Le modèle de noyaux (autograder/forkserver.py, autograder/kernel_template.py), vérifié avec de
-vrais noyaux dans le vrai bac à sable.
+"""Le modèle de noyaux (autograder/isolation/forkserver.py,
+autograder/isolation/kernel_template.py), vérifié avec de vrais noyaux dans le vrai bac à sable.
 
 Les copies corrigées par un même modèle se suivent dans le même bac à sable bubblewrap : chacune
 doit pourtant recevoir ce que lui donnait un bac à sable neuf. On vérifie de l'intérieur du noyau,
@@ -30,10 +30,10 @@ from notebook_text import correct_submission
 from paths import ROOT, component_missing, course_copy, nbgrader
 
 sys.path.insert(0, str(ROOT))
-from autograder import forkserver  # noqa: E402
+from autograder.isolation import forkserver  # noqa: E402
 from autograder.execute import grade_notebook  # noqa: E402
 from autograder.pipeline import Options, grade_class  # noqa: E402
-from autograder.sandbox import Limits, Sandbox, bwrap_problem  # noqa: E402
+from autograder.isolation.sandbox import Limits, Sandbox, bwrap_problem  # noqa: E402
 from autograder.workers import grade_task  # noqa: E402
 
 LIMITS = Limits(cell_timeout=60)

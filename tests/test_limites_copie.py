@@ -1,4 +1,4 @@
-"""Processus, fils et processeur de chaque copie, bornés (autograder/sandbox.py, ``CopyGroup``).
+"""Processus, fils et processeur de chaque copie, bornés (autograder/isolation/sandbox.py, ``CopyGroup``).
 
 Sans borne, une bombe ``while True: os.fork()`` peut remplir la table des processus de la machine
 avant que la surveillance de la mémoire ne la voie, et une copie qui lance des fils qui calculent
@@ -30,9 +30,9 @@ from test_correction_classe import ASSIGNMENT, grade, honest, moodle_zip, rows, 
 from test_processus import LAUNCH_IDS, LAUNCHES, mode_or_skip
 
 sys.path.insert(0, str(ROOT))
-from autograder import forkserver  # noqa: E402
+from autograder.isolation import forkserver  # noqa: E402
 from autograder.execute import grade_notebook  # noqa: E402
-from autograder.sandbox import GROUP_PREFIX, Limits, process_groups, sweep_groups  # noqa: E402
+from autograder.isolation.sandbox import GROUP_PREFIX, Limits, process_groups, sweep_groups  # noqa: E402
 
 SLEEPERS = r'''
 import subprocess

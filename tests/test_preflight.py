@@ -29,8 +29,9 @@ import pytest
 from nbgrader.api import Gradebook
 
 import test_variantes_00_prise_en_main as v00
-from autograder import pipeline, sandbox
+from autograder import pipeline
 from autograder.cluster import DaskWorkers
+from autograder.isolation import sandbox
 from autograder.workers import LocalWorkers
 from dask_cluster import _logs, _scheduler_address, _start, _stop
 from notebook_text import correct_submission, nbgrader_meta, read

@@ -26,9 +26,9 @@ from survivors import alive, command_line, is_kernel, remove_mark_directory, san
 from test_correction_classe import with_solution
 
 sys.path.insert(0, str(ROOT))
-from autograder import forkserver  # noqa: E402
+from autograder.isolation import forkserver  # noqa: E402
 from autograder.execute import grade_notebook  # noqa: E402
-from autograder.sandbox import Limits, Sandbox, bwrap_problem  # noqa: E402
+from autograder.isolation.sandbox import Limits, Sandbox, bwrap_problem  # noqa: E402
 
 STUBBORN = {
     "sage": "x = 1",
@@ -137,7 +137,8 @@ import sys
 import nbformat
 from nbformat.v4 import new_code_cell, new_notebook
 sys.path.insert(0, sys.argv[2])
-from autograder import execute, sandbox
+from autograder import execute
+from autograder.isolation import sandbox
 
 # Comme si --die-with-parent et PR_SET_PDEATHSIG n'avaient pas pris (bwrap tué pendant qu'il
 # prépare le bac à sable, travailleur Dask tué en pleine copie) : seul le fil de vie reste.

@@ -1,4 +1,4 @@
-"""Le bac à sable d'une exécution (autograder/sandbox.py), vérifié de l'intérieur.
+"""Le bac à sable d'une exécution (autograder/isolation/sandbox.py), vérifié de l'intérieur.
 
 Un programme Python lancé dans le bac à sable (comme le noyau d'une copie) rapporte ce qu'il
 voit : pas le dépôt (ni source/ ni le carnet), pas le réseau de la machine, l'environnement en
@@ -16,7 +16,7 @@ import pytest
 from paths import ROOT, component_missing
 
 sys.path.insert(0, str(ROOT))
-from autograder.sandbox import Limits, Sandbox, bwrap_problem  # noqa: E402
+from autograder.isolation.sandbox import Limits, Sandbox, bwrap_problem  # noqa: E402
 
 PROBE = r'''
 import json, os, socket, sys

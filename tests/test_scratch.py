@@ -1,4 +1,4 @@
-"""Dossiers temporaires du correcteur (autograder/scratch.py) : ceux d'un processus tué sont
+"""Dossiers temporaires du correcteur (autograder/isolation/scratch.py) : ceux d'un processus tué sont
 effacés par le suivant, jamais ceux d'un processus vivant ni ceux qui viennent d'être créés.
 
 Les propriétaires sont de vrais processus, tués par ``kill -9`` comme un travailleur perdu."""
@@ -13,12 +13,12 @@ import time
 from paths import ROOT, environment
 
 sys.path.insert(0, str(ROOT))
-from autograder import scratch  # noqa: E402
+from autograder.isolation import scratch  # noqa: E402
 
 OWNER = """
 import sys, time
 sys.path.insert(0, sys.argv[1])
-from autograder import scratch
+from autograder.isolation import scratch
 dossier = scratch.create("essai-", sys.argv[2])
 print(dossier.path, flush=True)
 time.sleep(600)

@@ -34,7 +34,7 @@ import time
 import psutil
 
 from . import sandbox as isolation
-from . import scratch
+from .scratch import create as create_scratch
 
 PROGRAM = pathlib.Path(__file__).with_name("kernel_template.py")
 BOOTSTRAP = "import json, sys; exec(compile(json.loads(sys.stdin.readline()), 'kernel_template.py', 'exec'))"
@@ -99,7 +99,7 @@ class ForkServer:
 
     def __init__(self, sandbox, startup_timeout=120, trial=False):
         self.sandbox = sandbox
-        self.scratch = scratch.create("corr-modele-")
+        self.scratch = create_scratch("corr-modele-")
         self.shared = self.scratch.path
         self._lock = threading.Lock()
         # Le programme arrive en première ligne de l'entrée standard ; le dossier partagé, en

@@ -50,7 +50,7 @@ import time
 
 import course
 
-from . import settings
+from .. import settings
 
 WORKDIR = "/travail"
 HOME = "/home/etudiant"
