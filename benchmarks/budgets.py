@@ -13,8 +13,18 @@ est affichée avant et après). Exemples (environnement actif, depuis la racine)
 
     python benchmarks/budgets.py                       # tous les notebooks, les trois budgets
     python benchmarks/budgets.py --budgets rapide correction --notebooks 00_prise_en_main 04_vae
+    python benchmarks/budgets.py --budgets complet --ralenti 3   # chaque notebook, puis sur une machine 3 fois plus lente
+
+``--ralenti N`` simule une machine N fois plus lente : le banc et ses noyaux passent, pour une
+seconde mesure de chaque notebook, dans un groupe de contrôle (cgroup) dont le quota de processeur
+vaut le nombre de cœurs divisé par N (2 cœurs, N = 3 : 0,67 cœur). Il faut être root (ou avoir la
+main sur le contrôleur ``cpu`` des cgroups) ; le tableau donne les deux mesures. Ce que la
+simulation ralentit de N : le calcul sur tous les cœurs (les entraînements de Keras, que les
+limites de temps bornent) ; un calcul sur un seul fil (Python pur) l'est moins (×1,5 pour N = 3 sur
+2 cœurs : un fil seul peut prendre tout le quota).
 """
 
+import contextlib
 import datetime
 import os
 import pathlib
@@ -57,12 +67,47 @@ def row(assignment, budget, seconds, peak, verdict):
     return f"| `{assignment}` | {budget} | {seconds_text} | {LIMITS[budget]} | {memory_text} | {verdict} |"
 
 
+@contextlib.contextmanager
+def slowed_down(factor):
+    """Ce processus et ses enfants (les noyaux) dans un cgroup au quota de ``cœurs / factor``
+    processeurs, le temps du bloc (cgroup v1 ``cpu`` ou cgroup v2 ``cpu.max``)."""
+    period = 100_000
+    quota = int(period * (os.cpu_count() or 1) / factor)
+    version1 = pathlib.Path("/sys/fs/cgroup/cpu")
+    if (version1 / "cpu.cfs_quota_us").exists():
+        parent = version1
+        settings = {"cpu.cfs_period_us": period, "cpu.cfs_quota_us": quota}
+    else:
+        line = next((l for l in pathlib.Path("/proc/self/cgroup").read_text().splitlines() if l.startswith("0::")), "")
+        parent = pathlib.Path("/sys/fs/cgroup") / line.removeprefix("0::").lstrip("/")
+        settings = {"cpu.max": f"{quota} {period}"}
+    folder = parent / f"budgets-ralenti-{os.getpid()}"
+    try:
+        folder.mkdir()
+        for name, value in settings.items():
+            (folder / name).write_text(str(value))
+        (folder / "cgroup.procs").write_text(str(os.getpid()))
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            folder.rmdir()
+        raise SystemExit(f"--ralenti : impossible de créer un groupe de contrôle limité dans {parent} ({error}). "
+                         "Il faut être root, ou avoir la main sur le contrôleur cpu des cgroups.") from None
+    try:
+        yield f"{quota / period:.2f}".replace(".", ",")
+    finally:
+        (parent / "cgroup.procs").write_text(str(os.getpid()))
+        with contextlib.suppress(OSError):
+            folder.rmdir()
+
+
 def main(argv=None):
     parser = FrenchArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--budgets", nargs="+", choices=list(BUDGET_ENVIRONMENT), default=list(BUDGET_ENVIRONMENT),
                         help="budgets à mesurer (défaut : les trois)")
     parser.add_argument("--notebooks", nargs="+", choices=assignments(), default=assignments(), metavar="DEVOIR",
                         help=f"devoirs à mesurer (défaut : tous ceux de source/ : {', '.join(assignments())})")
+    parser.add_argument("--ralenti", type=float, metavar="N",
+                        help="mesure aussi chaque notebook sur une machine simulée N fois plus lente (root)")
     args = parser.parse_args(argv)
     print(f"Mesure du {datetime.datetime.now():%d/%m/%Y %H:%M}, {os.cpu_count()} cœurs, "
           f"charge moyenne avant : {french(os.getloadavg()[0], 2)}")
@@ -77,6 +122,13 @@ def main(argv=None):
             failures += seconds is None or verdict.startswith("erreur")
             total += seconds or 0.0
             print(row(assignment, budget, seconds, peak, verdict), flush=True)
+            if args.ralenti:
+                with slowed_down(args.ralenti) as cores:
+                    seconds, peak, verdict = measure(assignment, budget)
+                failures += seconds is None or verdict.startswith("erreur")
+                label = f"{budget}, ralenti ×{french(args.ralenti, 0)} ({cores} cœur)"
+                print(row(assignment, budget, seconds, peak, verdict).replace(f"| {budget} |", f"| {label} |", 1),
+                      flush=True)
         if len(args.notebooks) > 1:
             print(f"| **total** | {budget} | {french(total)} | — | — | {len(args.notebooks)} notebooks |", flush=True)
     print()

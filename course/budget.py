@@ -32,6 +32,11 @@ class Tailles:
     n_test: int  # nombre d'images de test utilisées
     epoques: int  # nombre d'époques d'entraînement
     taille_lot: int  # taille des lots (batch size)
+    # Durée maximale d'un entraînement en secondes (None : seulement les époques). En ``complet``
+    # seulement : le notebook entier tient alors dans ses 5 minutes sur une machine 3 fois plus lente
+    # que celle où les époques ont été réglées (voir course/entrainement.py et
+    # ``python benchmarks/budgets.py --ralenti 3``).
+    secondes: float | None = None
 
     @property
     def xla(self):
@@ -54,11 +59,11 @@ class Tailles:
 _TABLE = {
     "complet": {
         "00_prise_en_main": dict(n_entrainement=60_000, n_test=10_000, epoques=0, taille_lot=128),
-        "01_ae_lineaire": dict(n_entrainement=60_000, n_test=10_000, epoques=30, taille_lot=256),
-        "02_ae_dense": dict(n_entrainement=60_000, n_test=10_000, epoques=20, taille_lot=256),
-        "03_ae_convolutif": dict(n_entrainement=30_000, n_test=10_000, epoques=5, taille_lot=128),
-        "04_vae": dict(n_entrainement=60_000, n_test=10_000, epoques=50, taille_lot=256),
-        "05_gan": dict(n_entrainement=60_000, n_test=10_000, epoques=5, taille_lot=128),
+        "01_ae_lineaire": dict(n_entrainement=60_000, n_test=10_000, epoques=30, taille_lot=256, secondes=60),
+        "02_ae_dense": dict(n_entrainement=60_000, n_test=10_000, epoques=20, taille_lot=256, secondes=90),
+        "03_ae_convolutif": dict(n_entrainement=30_000, n_test=10_000, epoques=5, taille_lot=128, secondes=75),
+        "04_vae": dict(n_entrainement=60_000, n_test=10_000, epoques=50, taille_lot=256, secondes=170),
+        "05_gan": dict(n_entrainement=60_000, n_test=10_000, epoques=5, taille_lot=128, secondes=165),
     },
     "rapide": {
         "00_prise_en_main": dict(n_entrainement=2_000, n_test=500, epoques=0, taille_lot=128),

@@ -1,0 +1,65 @@
+"""Entraînements bornés par le temps (course/entrainement.py) : la limite arrête vraiment ``fit``,
+le bilan le dit, la barre de progression est du texte sur la sortie standard."""
+
+import time
+
+import keras
+import numpy as np
+
+from course import budget, entrainement
+
+
+class Lent(keras.callbacks.Callback):
+    """Une machine lente : chaque lot prend au moins ``secondes``."""
+
+    def __init__(self, secondes):
+        super().__init__()
+        self.secondes = secondes
+
+    def on_train_batch_end(self, batch, logs=None):
+        time.sleep(self.secondes)
+
+
+def tiny_fit(suivi, slow=0.0, epochs=5):
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
+    model.compile(optimizer="adam", loss="mse")
+    x = np.random.default_rng(0).normal(size=(64, 4)).astype("float32")
+    history = model.fit(x, x[:, :1], epochs=epochs, batch_size=8, verbose=0,
+                        callbacks=[Lent(slow), *suivi.rappels()])
+    return history
+
+
+def test_the_time_bound_stops_training_and_the_summary_says_so(capsys):
+    tailles = budget.Tailles(mode="complet", n_entrainement=64, n_test=8, epoques=5, taille_lot=8, secondes=0.3)
+    suivi = entrainement.Suivi(tailles, "essai")
+    started = time.perf_counter()
+    tiny_fit(suivi, slow=0.05)
+    elapsed = time.perf_counter() - started
+    assert suivi.limite.arrete and suivi.limite.epoques_finies < 5
+    # une époque interrompue par la limite ne compte pas : les lots disent où l'arrêt est tombé
+    assert suivi.limite.lots < 8 * (suivi.limite.epoques_finies + 1)
+    assert suivi.limite.lots >= 8 * suivi.limite.epoques_finies
+    assert 0.3 <= suivi.limite.duree < 1.5 and elapsed < 3  # 5 époques de 8 lots lents : 2 s au moins
+    line = suivi.bilan()
+    assert line.startswith(f"essai : {suivi.limite.epoques_finies} époque(s) complète(s) sur 5")
+    assert "arrêté par la limite de temps" in line
+    out = capsys.readouterr().out
+    assert "essai" in out and "époque" in out  # la barre de tqdm, en texte, sur la sortie standard
+
+
+def test_without_a_bound_every_epoch_runs(capsys):
+    tailles = budget.tailles("04_vae", "rapide")
+    assert tailles.secondes is None  # rapide et correction : seulement les époques
+    suivi = entrainement.Suivi(tailles, "essai", epoques=3)
+    tiny_fit(suivi, epochs=3)
+    assert not suivi.limite.arrete and suivi.limite.epoques_finies == 3 and suivi.limite.lots == 24
+    assert "limite" not in suivi.bilan()
+
+
+def test_complet_bounds_every_training_notebook_and_parts_scale_the_bound():
+    for notebook in budget.notebooks_connus():
+        tailles = budget.tailles(notebook, "complet")
+        assert (tailles.secondes is None) == (tailles.epoques == 0), notebook
+    tailles = budget.tailles("05_gan", "complet")
+    assert entrainement.Suivi(tailles, part=0.5).limite.secondes == tailles.secondes / 2
