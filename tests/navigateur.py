@@ -16,7 +16,6 @@ import os
 import re
 import secrets
 import shutil
-import socket
 import subprocess
 import sysconfig
 import time
@@ -27,6 +26,7 @@ import numpy as np
 import pytest
 
 from paths import ROOT, component_missing
+from support import free_port
 
 IGNORED = shutil.ignore_patterns(
     ".git", ".venv", "__pycache__", "*.egg-info", ".pytest_cache", ".ipynb_checkpoints",
@@ -54,11 +54,6 @@ def copy_course(dest):
     shutil.copytree(ROOT, dest, ignore=IGNORED)
     return Path(dest)
 
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def environment_bin():

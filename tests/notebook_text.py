@@ -61,3 +61,12 @@ def correct_submission(assignment, extra_code=None):
                 code = extra_code[grade_id] + "\n" + code
             cell.source = code
     return nb
+
+
+def with_answer(assignment, function, code):
+    """La copie juste, sauf la cellule réponse ``function``, remplacée par ``code``."""
+    nb = correct_submission(assignment)
+    cells = [cell for cell in nb.cells if nbgrader_meta(cell).get("grade_id") == function]
+    assert len(cells) == 1, f"{assignment} : pas de cellule réponse {function!r}"
+    cells[0].source = code
+    return nb

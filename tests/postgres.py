@@ -18,13 +18,13 @@ import os
 import pathlib
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 
 import pytest
 
 from paths import component_missing
+from support import free_port
 
 SYSTEM_USER = "correcteur_pg"
 
@@ -40,11 +40,6 @@ def binaries():
         return None
     return max(found, key=lambda folder: [int(x) for x in folder.parent.name.split(".") if x.isdigit()])
 
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def server_user():

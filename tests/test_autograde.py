@@ -12,7 +12,6 @@ import re
 
 import nbformat
 import pytest
-from bs4 import BeautifulSoup
 from nbgrader.api import Gradebook
 
 import test_variantes_00_prise_en_main as v00
@@ -21,8 +20,9 @@ import test_variantes_02_ae_dense as v02
 import test_variantes_03_ae_convolutif as v03
 import test_variantes_04_vae as v04
 import test_variantes_05_gan as v05
-from notebook_text import correct_submission, nbgrader_meta, read, secret_lines
+from notebook_text import correct_submission, nbgrader_meta, read, secret_lines, with_answer
 from paths import assignments, course_copy, nbgrader, release_notebook
+from support import visible_text
 
 NOISE = '''import os, sys, warnings, logging
 warnings.warn("avertissement de test (comme Keras)", UserWarning)
@@ -66,16 +66,7 @@ def looping_submission(assignment):
 def faulty_submission(assignment):
     """La copie juste, sauf la fonction de MISTAKES[assignment], remplacée par le code fautif."""
     assert assignment in MISTAKES, f"{assignment} : ajoutez une erreur du catalogue à MISTAKES"
-    function, code = MISTAKES[assignment]
-    nb = correct_submission(assignment)
-    for cell in nb.cells:
-        if nbgrader_meta(cell).get("grade_id") == function:
-            cell.source = code
-    return nb
-
-
-def visible_text(html):
-    return re.sub(r"\s+", " ", BeautifulSoup(html, "html.parser").get_text())
+    return with_answer(assignment, *MISTAKES[assignment])
 
 
 @pytest.fixture(scope="module", params=assignments())

@@ -25,7 +25,6 @@ import time
 import nbformat
 import psutil
 import pytest
-from bs4 import BeautifulSoup
 from nbgrader.api import Gradebook
 
 import test_variantes_00_prise_en_main as v00
@@ -34,9 +33,10 @@ from autograder.cluster import DaskWorkers, check_database
 from autograder.isolation import sandbox
 from autograder.workers import LocalWorkers
 from dask_cluster import dask_cluster  # noqa: F401 (fixture)
-from notebook_text import correct_submission, nbgrader_meta, read
+from notebook_text import correct_submission, read, with_answer
 from paths import course_copy, environment, release_notebook
 from postgres import postgres_server  # noqa: F401 (fixture)
+from support import visible_text
 from survivors import is_kernel, remove_mark_directory, sandbox_marks, sandbox_survivors
 
 ASSIGNMENT = "00_prise_en_main"
@@ -44,11 +44,7 @@ REFUSED = "tcp://127.0.0.1:9"  # port « discard » : personne n'y écoute
 
 
 def faulty_submission():
-    nb = correct_submission(ASSIGNMENT)
-    for cell in nb.cells:
-        if nbgrader_meta(cell).get("grade_id") == "normaliser":
-            cell.source = v00.WRONG["division par 256"]
-    return nb
+    return with_answer(ASSIGNMENT, "normaliser", v00.WRONG["division par 256"])
 
 
 def make_class(folder):
@@ -67,17 +63,6 @@ def make_class(folder):
 def options_for(root, base=None):
     return pipeline.Options(root=root, base=base, output=root.parent / "rapports", progress=False,
                             limits=sandbox.Limits(cell_timeout=60))
-
-
-# En-tête des journaux C++ de TensorFlow (« E0000 00:00:1795457767.503588       2 cuda_platform.cc… ») :
-# l'heure et le fil changent à chaque exécution.
-TF_LOG_HEADER = re.compile(r"\b([EWIF])\d{4} \d\d:\d\d:\d+\.\d+\s+\d+ ")
-
-
-def visible_text(html):
-    """Le texte d'une page de retour, blancs normalisés, sans l'horodatage des journaux de TensorFlow."""
-    text = re.sub(r"\s+", " ", BeautifulSoup(html, "html.parser").get_text()).strip()
-    return TF_LOG_HEADER.sub(r"\1 ", text)
 
 
 def outcome(options):

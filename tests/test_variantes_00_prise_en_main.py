@@ -4,7 +4,9 @@ Chaque mauvaise réponse doit échouer à au moins une cellule ``test_normaliser
 juste (différente de la référence) doit les réussir toutes.
 """
 
-from variant_harness import check_catalogue
+from variant_harness import catalogue_tests
+
+ASSIGNMENT = "00_prise_en_main"
 
 WRONG = {
     "sans axe des canaux": '''
@@ -74,10 +76,6 @@ def normaliser(images):
 ''',
 }
 
+CATALOGUE = {"normaliser": (WRONG, CORRECT)}
 
-def test_catalogue_is_large_enough():
-    assert len(WRONG) >= 5 and len(CORRECT) >= 2
-
-
-def test_every_variant_gets_its_expected_grade():
-    check_catalogue("00_prise_en_main", "normaliser", WRONG, CORRECT)
+test_catalogue_is_large_enough, test_every_variant_gets_its_expected_grade = catalogue_tests(ASSIGNMENT, CATALOGUE)

@@ -4,9 +4,9 @@ Chaque mauvaise réponse doit échouer à au moins une cellule ``test_<fonction>
 réponse juste (différente de la référence) doit les réussir toutes.
 """
 
-import pytest
+from variant_harness import catalogue_tests
 
-from variant_harness import check_catalogue
+ASSIGNMENT = "01_ae_lineaire"
 
 ACP_WRONG = {
     "oublie de centrer": '''
@@ -227,12 +227,4 @@ CATALOGUE = {
     "construire_ae_lineaire": (AE_WRONG, AE_CORRECT),
 }
 
-
-def test_catalogue_is_large_enough():
-    for wrong, correct in CATALOGUE.values():
-        assert len(wrong) >= 5 and len(correct) >= 2
-
-
-@pytest.mark.parametrize("function", sorted(CATALOGUE))
-def test_every_variant_gets_its_expected_grade(function):
-    check_catalogue("01_ae_lineaire", function, *CATALOGUE[function])
+test_catalogue_is_large_enough, test_every_variant_gets_its_expected_grade = catalogue_tests(ASSIGNMENT, CATALOGUE)

@@ -1,6 +1,8 @@
 """Catalogue de variantes de ``construire_autoencodeur_dense`` (02_ae_dense) passées au banc."""
 
-from variant_harness import check_catalogue
+from variant_harness import catalogue_tests
+
+ASSIGNMENT = "02_ae_dense"
 
 FUNCTION = "construire_autoencodeur_dense"
 
@@ -96,10 +98,6 @@ def construire_autoencodeur_dense(latent_dim):
 ''',
 }
 
+CATALOGUE = {FUNCTION: (WRONG, CORRECT)}
 
-def test_catalogue_is_large_enough():
-    assert len(WRONG) >= 5 and len(CORRECT) >= 2
-
-
-def test_every_variant_gets_its_expected_grade():
-    check_catalogue("02_ae_dense", FUNCTION, WRONG, CORRECT)
+test_catalogue_is_large_enough, test_every_variant_gets_its_expected_grade = catalogue_tests(ASSIGNMENT, CATALOGUE)

@@ -5,9 +5,7 @@ chaque mauvaise réponse doit échouer à au moins une de ses cellules ``test_<f
 réponse juste (différente de la référence) doit les réussir toutes.
 """
 
-import pytest
-
-from variant_harness import run_variants
+from variant_harness import catalogue_tests
 
 ASSIGNMENT = "03_ae_convolutif"
 
@@ -435,40 +433,8 @@ def bruiter(images, facteur, seed=None):
     },
 }
 
-FUNCTIONS = sorted(WRONG)
+# Chaque fonction : ses mauvaises réponses, l'amorce non remplie en plus, et ses réponses justes.
+CATALOGUE = {function: ({**WRONG[function], **{name: code.format(name=function) for name, code in STUB.items()}},
+                        CORRECT[function]) for function in WRONG}
 
-
-def wrong_variants(function):
-    stub = {name: code.format(name=function) for name, code in STUB.items()}
-    return {**WRONG[function], **stub}
-
-
-@pytest.fixture(scope="module")
-def reports():
-    """Un passage du banc (un noyau) par fonction notée ; ``{fonction: {variante: rapport}}``."""
-    return {
-        function: run_variants(ASSIGNMENT, function, {**wrong_variants(function), **CORRECT[function]})
-        for function in FUNCTIONS
-    }
-
-
-@pytest.mark.parametrize("function", FUNCTIONS)
-def test_catalogue_is_large_enough(function):
-    assert len(wrong_variants(function)) >= 5 and len(CORRECT[function]) >= 2
-
-
-@pytest.mark.parametrize("function", FUNCTIONS)
-def test_reference_passes(reports, function):
-    assert reports[function]["référence"].passed_all, reports[function]["référence"].describe()
-
-
-@pytest.mark.parametrize(
-    "function, name", [(f, n) for f in FUNCTIONS for n in sorted(wrong_variants(f))]
-)
-def test_wrong_variant_fails(reports, function, name):
-    assert not reports[function][name].passed_all, reports[function][name].describe()
-
-
-@pytest.mark.parametrize("function, name", [(f, n) for f in FUNCTIONS for n in sorted(CORRECT[f])])
-def test_correct_variant_passes(reports, function, name):
-    assert reports[function][name].passed_all, reports[function][name].describe()
+test_catalogue_is_large_enough, test_every_variant_gets_its_expected_grade = catalogue_tests(ASSIGNMENT, CATALOGUE)

@@ -8,9 +8,9 @@ sommes au lieu de moyennes, termes moyennés au lieu d'additionnés, probabilit�
 logarithme de la sigmoïde écrit à la main (débordement à ±40), NumPy dans un ``train_step``.
 """
 
-import pytest
+from variant_harness import catalogue_tests, quiz_variants
 
-from variant_harness import check_catalogue, quiz_variants
+ASSIGNMENT = "05_gan"
 
 # Le générateur de référence, à une couche près : chaque mauvaise réponse ne change qu'une chose.
 _G_DEBUT = '''
@@ -325,12 +325,4 @@ CATALOGUE = {
     **QUIZ,
 }
 
-
-def test_catalogue_is_large_enough():
-    for wrong, correct in CATALOGUE.values():
-        assert len(wrong) >= 6 and len(correct) >= 2
-
-
-@pytest.mark.parametrize("function", sorted(CATALOGUE))
-def test_every_variant_gets_its_expected_grade(function):
-    check_catalogue("05_gan", function, *CATALOGUE[function])
+test_catalogue_is_large_enough, test_every_variant_gets_its_expected_grade = catalogue_tests(ASSIGNMENT, CATALOGUE)

@@ -23,13 +23,10 @@ from partage import une_fois
 from paths import assignments, course_copy, nbgrader
 from test_correction_classe import grade, rows
 
+CATALOGUES = (v00, v01, v02, v03, v04, v05)
 CORRECT = {  # devoir -> {fonction notée: {variante: code}}
-    "00_prise_en_main": {"normaliser": v00.CORRECT},
-    "01_ae_lineaire": {function: correct for function, (_, correct) in v01.CATALOGUE.items()},
-    "02_ae_dense": {v02.FUNCTION: v02.CORRECT},
-    "03_ae_convolutif": v03.CORRECT,
-    "04_vae": {function: correct for function, (_, correct) in v04.CATALOGUE.items()},
-    "05_gan": {function: correct for function, (_, correct) in v05.CATALOGUE.items()},
+    module.ASSIGNMENT: {function: correct for function, (_, correct) in module.CATALOGUE.items()}
+    for module in CATALOGUES
 }
 
 

@@ -22,6 +22,7 @@ import dataclasses
 import tempfile
 
 import nbformat
+import pytest
 from nbgrader import utils
 from nbgrader.preprocessors import Execute
 from traitlets.config.loader import PyFileConfigLoader
@@ -176,3 +177,27 @@ def quiz_variants(cell, answer, letters="abcd"):
         "indexée": f'{cell} = "{letters}"[{letters.index(answer)}]',
     }
     return wrong, correct
+
+
+# Taille minimale de chaque catalogue : au moins cinq mauvaises réponses et deux justes par fonction.
+MINIMUM_WRONG, MINIMUM_CORRECT = 5, 2
+
+
+def catalogue_tests(assignment, catalogue):
+    """Les deux tests d'un fichier ``test_variantes_<devoir>.py``, tirés de son catalogue.
+
+    ``catalogue`` : ``{fonction notée (ou cellule de quiz): (mauvaises, justes)}``, chaque côté un
+    ``{nom de la variante: code}``. Renvoie ``(test_catalogue_is_large_enough,
+    test_every_variant_gets_its_expected_grade)``, à affecter sous ces noms dans le module de test
+    (pytest les y trouve) ; le second est paramétré par fonction."""
+
+    def test_catalogue_is_large_enough():
+        small = {function: (len(wrong), len(correct)) for function, (wrong, correct) in catalogue.items()
+                 if len(wrong) < MINIMUM_WRONG or len(correct) < MINIMUM_CORRECT}
+        assert catalogue and not small, f"catalogues trop petits (mauvaises, justes) : {small}"
+
+    @pytest.mark.parametrize("function", sorted(catalogue))
+    def test_every_variant_gets_its_expected_grade(function):
+        check_catalogue(assignment, function, *catalogue[function])
+
+    return test_catalogue_is_large_enough, test_every_variant_gets_its_expected_grade
