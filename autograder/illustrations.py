@@ -81,18 +81,9 @@ def _names(source):
     tree, dynamic = _parse(source)
     if tree is None:
         return None
-    may_bind = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
-            may_bind.add(node.id)
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            may_bind.add(node.name)
-        elif isinstance(node, ast.alias):
-            may_bind.add((node.asname or node.name).split(".")[0])
-        elif isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)) and node.name:
-            may_bind.add(node.name)
-        elif isinstance(node, ast.Global):
-            may_bind.update(node.names)
+    # Toutes profondeurs (par excès), noms déclarés ``global`` dans une fonction compris.
+    may_bind = {name for node in ast.walk(tree)
+                for name in (node.names if isinstance(node, ast.Global) else _bound_by(node))}
     kills = set().union(*(_plain_bindings(statement) for statement in tree.body))
     return may_bind, kills, None if dynamic else _block_reads(tree.body)
 
@@ -172,20 +163,21 @@ def _walk_scope(node):
 
 def _stored(nodes):
     """Noms liés dans la portée de ``nodes`` (affectations, boucles, imports, définitions)."""
-    names = set()
-    for top in nodes:
-        for node in _walk_scope(top):
-            if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
-                names.add(node.id)
-            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                names.add(node.name)
-            elif isinstance(node, ast.alias):
-                names.add((node.asname or node.name).split(".")[0])
-            elif isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)) and node.name:
-                names.add(node.name)
-            elif isinstance(node, ast.NamedExpr):
-                names.add(node.target.id)
-    return names
+    return {name for top in nodes for node in _walk_scope(top) for name in _bound_by(node)}
+
+
+def _bound_by(node):
+    """Les noms que lie le nœud lui-même (affectation, ``del``, ``:=``, définition, import,
+    ``except … as``, motif de ``match``)."""
+    if isinstance(node, ast.Name):
+        return (node.id,) if isinstance(node.ctx, (ast.Store, ast.Del)) else ()
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return (node.name,)
+    if isinstance(node, ast.alias):
+        return ((node.asname or node.name).split(".")[0],)
+    if isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)) and node.name:
+        return (node.name,)
+    return ()
 
 
 def _plain_bindings(statement):

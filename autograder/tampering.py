@@ -50,8 +50,10 @@ def watched_names(nb):
 
 
 def module_of(name):
-    """Le module à importer avant la référence pour que ``name`` y soit résolu."""
-    return "course.verifications" if name.startswith("course.verifications.") else name.split(".")[0]
+    """Le module à importer avant la référence pour que ``name`` y soit résolu : le module de
+    ``MODULE_ALIASES`` qui le contient (``course.verifications`` pour ses fonctions), sinon sa racine."""
+    modules = sorted(set(MODULE_ALIASES.values()), key=len, reverse=True)
+    return next((module for module in modules if name.startswith(module + ".")), name.split(".")[0])
 
 
 @functools.cache

@@ -36,6 +36,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 from notebook_run import BUDGET_ENVIRONMENT, run_source  # noqa: E402
 from paths import assignments  # noqa: E402
 from autograder.arguments import FrenchArgumentParser  # noqa: E402 (argparse en français)
+from autograder.isolation import sandbox  # noqa: E402 (groupes de contrôle du correcteur)
 
 # Limites par notebook (README, « Les budgets d'exécution ») ; correction : des tailles au plus
 # celles de rapide, donc au plus sa limite, pour qu'une copie entière se corrige en une minute environ.
@@ -69,35 +70,23 @@ def row(assignment, budget, seconds, peak, verdict):
 
 @contextlib.contextmanager
 def slowed_down(factor):
-    """Ce processus et ses enfants (les noyaux) dans un cgroup au quota de ``cœurs / factor``
-    processeurs, le temps du bloc (cgroup v1 ``cpu`` ou cgroup v2 ``cpu.max``)."""
-    period = 100_000
-    quota = int(period * (os.cpu_count() or 1) / factor)
-    version1 = pathlib.Path("/sys/fs/cgroup/cpu")
-    if (version1 / "cpu.cfs_quota_us").exists():
-        parent = version1
-        settings = {"cpu.cfs_period_us": period, "cpu.cfs_quota_us": quota}
-    else:
-        line = next((l for l in pathlib.Path("/proc/self/cgroup").read_text().splitlines() if l.startswith("0::")), "")
-        parent = pathlib.Path("/sys/fs/cgroup") / line.removeprefix("0::").lstrip("/")
-        settings = {"cpu.max": f"{quota} {period}"}
-    folder = parent / f"budgets-ralenti-{os.getpid()}"
+    """Ce processus et ses enfants (les noyaux) dans un groupe de contrôle au quota de
+    ``cœurs / factor`` processeurs, le temps du bloc : le groupe d'une copie du correcteur de
+    classe (``autograder.isolation.sandbox.CopyGroup``, cgroup v1 ou v2). Produit le quota, en
+    français (« 0,67 »)."""
+    parents = sandbox.process_groups()
+    if parents is None or parents["cpu"] is None:
+        raise SystemExit("--ralenti : aucun groupe de contrôle avec le contrôleur cpu n'est utilisable ici "
+                         "(il faut être root, ou avoir la main sur les cgroups).")
+    cpus = (os.cpu_count() or 1) / factor
+    group = sandbox.CopyGroup.create(os.getpid(), "ralenti", sandbox.Limits(cpus=cpus))
+    group.add(os.getpid())
     try:
-        folder.mkdir()
-        for name, value in settings.items():
-            (folder / name).write_text(str(value))
-        (folder / "cgroup.procs").write_text(str(os.getpid()))
-    except OSError as error:
-        with contextlib.suppress(OSError):
-            folder.rmdir()
-        raise SystemExit(f"--ralenti : impossible de créer un groupe de contrôle limité dans {parent} ({error}). "
-                         "Il faut être root, ou avoir la main sur le contrôleur cpu des cgroups.") from None
-    try:
-        yield f"{quota / period:.2f}".replace(".", ",")
+        yield french(cpus, 2)
     finally:
-        (parent / "cgroup.procs").write_text(str(os.getpid()))
-        with contextlib.suppress(OSError):
-            folder.rmdir()
+        for parent in dict.fromkeys(parents.values()):  # retour dans ses propres groupes
+            (pathlib.Path(parent) / "cgroup.procs").write_text(str(os.getpid()))
+        group.remove()
 
 
 def main(argv=None):
