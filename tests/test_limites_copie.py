@@ -164,11 +164,15 @@ HOST_MARGIN = 2 * Limits.processes + 300
 
 class HostSampler(threading.Thread):
     """Compte les processus de la machine (``psutil.pids``) toutes les 50 ms, et relève les
-    descendants du processus des tests (la commande, ses travailleurs, leurs copies)."""
+    descendants du processus des tests nés après lui (la commande, ses travailleurs, leurs
+    copies) ; pas ceux qui vivaient déjà, comme le ``resource_tracker`` de multiprocessing qu'un
+    test précédent (tests/test_preflight.py corrige dans le processus de pytest) a lancé et qui vit
+    autant que ce processus : vu en CI comme « survivant »."""
 
     def __init__(self):
         super().__init__(daemon=True)
         self.baseline, self.peak, self.seen = len(psutil.pids()), 0, {}
+        self.before = {p.pid for p in psutil.Process().children(recursive=True)}
         self.halt = threading.Event()
 
     def run(self):
@@ -178,7 +182,8 @@ class HostSampler(threading.Thread):
             tick += 1
             if tick % 10 == 0:
                 with contextlib.suppress(psutil.Error):
-                    self.seen.update((p.pid, p) for p in psutil.Process().children(recursive=True))
+                    self.seen.update((p.pid, p) for p in psutil.Process().children(recursive=True)
+                                     if p.pid not in self.before)
 
 
 def test_fork_bomb_and_thread_spinner_leave_the_class_intact(tmp_path):
