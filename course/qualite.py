@@ -1,4 +1,5 @@
-"""Qualité des images générées : classifieur du cours, distance de Fréchet, histogramme des classes.
+"""Qualité des images générées : classifieur du cours, distance de Fréchet au carré (d²),
+histogramme des classes, diversité dans chaque classe.
 
 Introduit dans ``05_gan`` et utilisé par ``benchmarks/gan_vae.py``. Un petit réseau convolutif,
 entraîné par le code du cours sur Fashion-MNIST, sert de juge :
@@ -8,7 +9,10 @@ entraîné par le code du cours sur Fashion-MNIST, sert de juge :
   normale (moyenne et covariance) : 0 pour deux nuages identiques, grande quand les images
   générées ne ressemblent pas aux vraies ;
 - ses prédictions donnent l'histogramme des classes des images générées : un générateur qui
-  n'en produit que quelques-unes (effondrement des modes) s'y voit tout de suite.
+  n'en produit que quelques-unes (effondrement des modes) s'y voit tout de suite ;
+- un histogramme équilibré n'exclut pas un effondrement *dans* une classe (toujours les mêmes
+  baskets) : ``diversite_par_classe`` compare, classe par classe, la distance moyenne au plus
+  proche voisin parmi les images générées et parmi autant d'images réelles.
 
 Ce n'est pas la FID des articles (caractéristiques d'Inception sur ImageNet) : les valeurs ne sont
 comparables qu'entre elles, avec le même classifieur et le même nombre d'images.
@@ -20,7 +24,7 @@ Toutes les images données à ce module sont des float32 dans [0, 1], de forme `
     from course import qualite
     clf = qualite.Classifieur.charger_ou_entrainer(x_train, y_train, epoques=4)
     print(f"exactitude sur le test : {clf.exactitude(x_test, y_test):.1%}")
-    d = qualite.distance_frechet(clf.caracteristiques(x_test), clf.caracteristiques(generees))
+    d2 = qualite.distance_frechet(clf.caracteristiques(x_test), clf.caracteristiques(generees))
 """
 
 import hashlib
@@ -208,10 +212,11 @@ def chemin_cache(x, y, epoques, taille_lot=128, graine=0, cache=None):
 
 
 def distance_frechet(caract_a, caract_b):
-    """Distance de Fréchet entre deux nuages de caractéristiques ``(n_a, d)`` et ``(n_b, d)``.
+    """**Carré** d² de la distance de Fréchet entre deux nuages de caractéristiques ``(n_a, d)``
+    et ``(n_b, d)`` (comme la FID, qui est elle aussi un carré).
 
-    Chaque nuage est résumé par sa moyenne μ et sa covariance Σ ; la distance (le carré de la
-    distance de Wasserstein-2 entre les deux lois normales) vaut
+    Chaque nuage est résumé par sa moyenne μ et sa covariance Σ ; d² (le carré de la distance de
+    Wasserstein-2, ou de Fréchet, entre les deux lois normales) vaut
     ‖μ_a − μ_b‖² + Tr(Σ_a + Σ_b − 2 (Σ_a Σ_b)^{1/2}) ≥ 0.
     La trace de la racine se calcule sans SciPy : Tr((Σ_a Σ_b)^{1/2}) est la somme des racines
     des valeurs propres de la matrice symétrique Σ_a^{1/2} Σ_b Σ_a^{1/2} (``np.linalg.eigh``).
@@ -279,3 +284,81 @@ def afficher_histogrammes(proportions_reelles, proportions_generees,
     axes[0].legend(fontsize=8)
     figure.tight_layout()
     return figure
+
+
+def distance_plus_proche_voisin(points):
+    """Distance euclidienne moyenne de chacun des ``n`` points ``(n, d)`` à son plus proche voisin
+    dans le même ensemble (lui-même exclu) : un float, 0 si chaque point a un double.
+
+    Plus les points sont serrés, plus elle est petite ; elle baisse aussi quand ``n`` augmente :
+    ne comparez que des ensembles de même taille. Il faut au moins deux points.
+    """
+    x = np.asarray(points, dtype=np.float64)
+    if x.ndim != 2:
+        raise ValueError(f"Forme {x.shape} : attendu (n, d).")
+    if len(x) < 2:
+        raise ValueError("Il faut au moins deux points pour parler de plus proche voisin.")
+    carres = np.sum(x**2, axis=1)
+    distances2 = carres[:, None] + carres[None, :] - 2 * (x @ x.T)  # (n, n)
+    np.fill_diagonal(distances2, np.inf)
+    return float(np.mean(np.sqrt(np.clip(distances2.min(axis=1), 0, None))))
+
+
+def diversite_par_classe(caract_generees, classes_generees, caract_reelles, classes_reelles,
+                         n_max=500, graine=0, n_classes=N_CLASSES):
+    """Diversité à l'intérieur de chaque classe, images générées contre images réelles.
+
+    ``caract_generees`` ``(n_g, d)`` et ``caract_reelles`` ``(n_r, d)`` : les caractéristiques des
+    images (``Classifieur.caracteristiques``) ; ``classes_generees`` ``(n_g,)`` et
+    ``classes_reelles`` ``(n_r,)`` : leur classe (0..9). Pour chaque classe k, on tire sans remise
+    (graine ``graine``) le **même nombre** m d'images de chaque côté, m = le plus petit des deux
+    effectifs de la classe, au plus ``n_max``, et l'on calcule ``distance_plus_proche_voisin`` de
+    chaque côté.
+
+    Renvoie une liste de ``n_classes`` dicts ``{"classe": k, "n": m, "generees": float,
+    "reelles": float, "rapport": generees / reelles}`` ; valeurs ``nan`` quand m < 2. Un rapport
+    proche de 1 : les images générées de la classe sont aussi variées que les vraies ; nettement
+    sous 1 : elles se ressemblent entre elles (effondrement des modes dans la classe).
+    """
+    caract_g = np.asarray(caract_generees, dtype=np.float64)
+    caract_r = np.asarray(caract_reelles, dtype=np.float64)
+    if caract_g.ndim != 2 or caract_r.ndim != 2 or caract_g.shape[1] != caract_r.shape[1]:
+        raise ValueError(f"Formes {caract_g.shape} et {caract_r.shape} : attendu (n_g, d) et (n_r, d), même d.")
+    classes_g = np.asarray(classes_generees).astype(np.int64).reshape(-1)
+    classes_r = np.asarray(classes_reelles).astype(np.int64).reshape(-1)
+    if len(classes_g) != len(caract_g) or len(classes_r) != len(caract_r):
+        raise ValueError("Il faut une classe par ligne de caractéristiques.")
+    for classes in (classes_g, classes_r):
+        if len(classes) and (classes.min() < 0 or classes.max() >= n_classes):
+            raise ValueError(f"Les classes doivent être des entiers de 0 à {n_classes - 1}.")
+    if n_max < 2:
+        raise ValueError("n_max doit valoir au moins 2.")
+    tirage = np.random.default_rng(graine)
+    resultats = []
+    for k in range(n_classes):
+        indices_g, indices_r = np.flatnonzero(classes_g == k), np.flatnonzero(classes_r == k)
+        m = min(len(indices_g), len(indices_r), n_max)
+        ligne = {"classe": k, "n": m, "generees": math.nan, "reelles": math.nan, "rapport": math.nan}
+        if m >= 2:
+            ligne["generees"] = distance_plus_proche_voisin(caract_g[tirage.choice(indices_g, m, replace=False)])
+            ligne["reelles"] = distance_plus_proche_voisin(caract_r[tirage.choice(indices_r, m, replace=False)])
+            ligne["rapport"] = ligne["generees"] / ligne["reelles"] if ligne["reelles"] > 0 else math.nan
+        resultats.append(ligne)
+    return resultats
+
+
+def afficher_diversite(resultats, noms=None):
+    """Imprime le tableau de ``diversite_par_classe`` : une ligne par classe (nom français,
+    nombre d'images de chaque côté, distance moyenne au plus proche voisin des générées et des
+    réelles, rapport) ; « — » quand la classe a moins de deux images d'un côté."""
+    if noms is None:
+        from course.donnees import NOMS_CLASSES as noms
+    largeur = max(len(n) for n in noms)
+    print(f"{'classe':<{largeur}}  {'images':>6}  {'générées':>8}  {'réelles':>8}  {'rapport':>7}")
+    for ligne in resultats:
+        nom = noms[ligne["classe"]]
+        if ligne["n"] < 2:
+            print(f"{nom:<{largeur}}  {ligne['n']:>6}  {'—':>8}  {'—':>8}  {'—':>7}")
+        else:
+            print(f"{nom:<{largeur}}  {ligne['n']:>6}  {ligne['generees']:>8.2f}  "
+                  f"{ligne['reelles']:>8.2f}  {ligne['rapport']:>7.2f}")

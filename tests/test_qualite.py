@@ -131,6 +131,79 @@ def test_histograms_show_both_distributions_with_french_names():
     assert "Images générées" in axes[1].get_title()
 
 
+# --- diversité dans chaque classe ------------------------------------------------------------
+
+def test_nearest_neighbour_distance_on_known_points():
+    # Sur une droite, 0, 1 et 3 : plus proches voisins à 1, 1 et 2.
+    assert qualite.distance_plus_proche_voisin([[0.0], [1.0], [3.0]]) == pytest.approx(4 / 3)
+    # Les sommets d'un carré de côté 2 (en 2 D) : chacun à 2 de son voisin.
+    carre = [[0, 0], [0, 2], [2, 0], [2, 2]]
+    assert qualite.distance_plus_proche_voisin(carre) == pytest.approx(2)
+    # Un point en double : distance 0 pour les deux copies.
+    assert qualite.distance_plus_proche_voisin([[0.0, 0.0], [0.0, 0.0], [6.0, 8.0]]) == pytest.approx(10 / 3)
+    with pytest.raises(ValueError, match="deux points"):
+        qualite.distance_plus_proche_voisin(np.zeros((1, 3)))
+    with pytest.raises(ValueError, match=r"\(n, d\)"):
+        qualite.distance_plus_proche_voisin(np.zeros(5))
+
+
+def test_nearest_neighbour_distance_matches_a_direct_loop():
+    x = np.random.default_rng(7).normal(size=(40, 6))
+    direct = np.mean([min(np.linalg.norm(x[i] - x[j]) for j in range(40) if j != i) for i in range(40)])
+    assert qualite.distance_plus_proche_voisin(x) == pytest.approx(direct, rel=1e-9)
+
+
+def test_within_class_diversity_sees_a_collapse_a_histogram_cannot():
+    # Dix classes à parts égales des deux côtés (histogrammes identiques), mais la classe 3 des
+    # images « générées » n'est que cinq points répétés : son rapport tombe loin sous 1, les
+    # autres restent près de 1.
+    rng = np.random.default_rng(8)
+    centres = rng.normal(0, 10, size=(10, 8))
+    classes = np.repeat(np.arange(10), 200)
+    reelles = centres[classes] + rng.normal(size=(2000, 8))
+    generees = centres[classes] + rng.normal(size=(2000, 8))
+    cinq = centres[3] + rng.normal(size=(5, 8))
+    generees[classes == 3] = cinq[np.arange(200) % 5] + 0.01 * rng.normal(size=(200, 8))
+    assert np.allclose(qualite.proportions_classes(classes), 0.1)
+    lignes = qualite.diversite_par_classe(generees, classes, reelles, classes)
+    assert [ligne["classe"] for ligne in lignes] == list(range(10))
+    assert all(ligne["n"] == 200 for ligne in lignes)
+    assert lignes[3]["rapport"] < 0.05
+    for ligne in lignes[:3] + lignes[4:]:
+        assert 0.8 < ligne["rapport"] < 1.25, ligne
+        assert ligne["rapport"] == pytest.approx(ligne["generees"] / ligne["reelles"])
+
+
+def test_within_class_diversity_uses_the_same_number_of_images_on_both_sides():
+    rng = np.random.default_rng(9)
+    generees, reelles = rng.normal(size=(30, 4)), rng.normal(size=(500, 4))
+    classes_g = np.array([0] * 25 + [1] * 4 + [2])      # 25, 4 et 1 images générées
+    classes_r = np.array([0] * 300 + [1] * 150 + [2] * 50)
+    lignes = qualite.diversite_par_classe(generees, classes_g, reelles, classes_r, n_max=20)
+    assert [ligne["n"] for ligne in lignes] == [20, 4, 1, 0, 0, 0, 0, 0, 0, 0]
+    assert np.isfinite(lignes[0]["rapport"]) and np.isfinite(lignes[1]["rapport"])
+    for ligne in lignes[2:]:
+        assert np.isnan(ligne["generees"]) and np.isnan(ligne["reelles"]) and np.isnan(ligne["rapport"])
+    # Même graine, même tirage.
+    assert qualite.diversite_par_classe(generees, classes_g, reelles, classes_r, n_max=20) == lignes
+    with pytest.raises(ValueError, match="même d"):
+        qualite.diversite_par_classe(generees, classes_g, reelles[:, :3], classes_r)
+    with pytest.raises(ValueError, match="une classe par ligne"):
+        qualite.diversite_par_classe(generees, classes_g[:-1], reelles, classes_r)
+    with pytest.raises(ValueError, match="de 0 à 9"):
+        qualite.diversite_par_classe(generees, classes_g + 9, reelles, classes_r)
+
+
+def test_diversity_table_prints_french_names_and_dashes(capsys):
+    lignes = [{"classe": 0, "n": 12, "generees": 1.5, "reelles": 3.0, "rapport": 0.5},
+              {"classe": 9, "n": 1, "generees": float("nan"), "reelles": float("nan"), "rapport": float("nan")}]
+    qualite.afficher_diversite(lignes)
+    sortie = capsys.readouterr().out.splitlines()
+    assert sortie[0].split() == ["classe", "images", "générées", "réelles", "rapport"]
+    assert sortie[1].split() == [donnees.NOMS_CLASSES[0], "12", "1.50", "3.00", "0.50"]
+    assert sortie[2].split() == [donnees.NOMS_CLASSES[9], "1", "—", "—", "—"]
+
+
 # --- le classifieur --------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
