@@ -63,6 +63,16 @@ class LimiteDeTemps(keras.callbacks.Callback):
         self.duree = time.perf_counter() - self.debut
 
 
+class BarreTexte(text_tqdm):
+    """La barre de tqdm en texte, ses unités en français (``TqdmCallback`` les écrit en anglais :
+    ``epoch``, ``batch``)."""
+
+    UNITES = {"epoch": "époque", "batch": "lot"}
+
+    def __init__(self, *args, unit="it", **kwargs):
+        super().__init__(*args, unit=self.UNITES.get(unit, unit), **kwargs)
+
+
 class Suivi:
     """Les rappels d'un entraînement (limite de temps, barre) et son bilan en une ligne.
 
@@ -81,7 +91,7 @@ class Suivi:
             return [self.limite]
         # Une barre par époque, avec le temps restant estimé ; en texte sur la sortie standard
         # (jamais sur stderr, que la correction renvoie ailleurs), rafraîchie au plus toutes les 2 s.
-        bar = TqdmCallback(epochs=self.epoques, verbose=0, tqdm_class=text_tqdm, file=sys.stdout,
+        bar = TqdmCallback(epochs=self.epoques, verbose=0, tqdm_class=BarreTexte, file=sys.stdout,
                            desc=self.nom, mininterval=2, ascii=True)
         return [self.limite, bar]
 
