@@ -55,6 +55,10 @@ def echantillonnage(z_mean, z_log_var):
     epsilon = keras.random.normal(tuple(z_mean.shape), seed=generateur_bruit)
     return z_mean + keras.ops.exp(0.5 * z_log_var) * epsilon
 ''',
+    "ε de forme statique z_mean.shape avec tf.random.normal (lot inconnu refusé)": '''
+def echantillonnage(z_mean, z_log_var):
+    return z_mean + tf.exp(0.5 * z_log_var) * tf.random.normal(z_mean.shape)
+''',
 }
 
 ECHANTILLONNAGE_CORRECT = {
@@ -74,6 +78,16 @@ def echantillonnage(z_mean, z_log_var):
     z_mean = keras.ops.convert_to_tensor(z_mean)
     eps = keras.random.normal(keras.ops.shape(z_mean), seed=mon_generateur)
     return keras.ops.add(z_mean, keras.ops.multiply(keras.ops.exp(z_log_var / 2), eps))
+''',
+    "keras.random.normal(keras.ops.shape(z_mean), seed=generateur_bruit)": '''
+def echantillonnage(z_mean, z_log_var):
+    epsilon = keras.random.normal(keras.ops.shape(z_mean), seed=generateur_bruit)
+    return z_mean + keras.ops.exp(0.5 * z_log_var) * epsilon
+''',
+    "lot dynamique, dimension latente statique": '''
+def echantillonnage(z_mean, z_log_var):
+    eps = tf.random.normal((tf.shape(z_mean)[0], z_mean.shape[-1]))
+    return z_mean + tf.exp(0.5 * z_log_var) * eps
 ''',
 }
 
@@ -112,6 +126,18 @@ def divergence_kl(z_mean, z_log_var):
     termes = keras.ops.square(z_mean) + keras.ops.exp(z_log_var) - 1.0 - z_log_var
     return 0.5 * keras.ops.reshape(keras.ops.sum(termes, axis=1), (z_mean.shape[0],))
 ''',
+    # Un encodeur entraîné sort des log-variances bien plus négatives que −3 (σ de quelques
+    # centièmes) : une KL qui coupe z_log_var se trompe sur ces codes-là.
+    "z_log_var coupé dans [−5 ; 5] dans la KL": '''
+def divergence_kl(z_mean, z_log_var):
+    v = keras.ops.clip(z_log_var, -5.0, 5.0)
+    return -0.5 * keras.ops.sum(1 + v - keras.ops.square(z_mean) - keras.ops.exp(v), axis=1)
+''',
+    "σ² coupé à 10⁻² (log de σ² + 10⁻²)": '''
+def divergence_kl(z_mean, z_log_var):
+    var = keras.ops.exp(z_log_var)
+    return 0.5 * keras.ops.sum(keras.ops.square(z_mean) + var - 1 - keras.ops.log(var + 1e-2), axis=1)
+''',
 }
 
 KL_CORRECT = {
@@ -123,6 +149,11 @@ def divergence_kl(z_mean, z_log_var):
 def divergence_kl(z_mean, z_log_var):
     termes = keras.ops.exp(z_log_var) + z_mean * z_mean - z_log_var - 1
     return keras.ops.sum(termes, axis=-1) / 2
+''',
+    "par σ = exp(½ z_log_var), log σ² = 2 log σ": '''
+def divergence_kl(z_mean, z_log_var):
+    sigma = keras.ops.exp(0.5 * z_log_var)
+    return keras.ops.sum(0.5 * (keras.ops.square(z_mean) + keras.ops.square(sigma)) - 0.5 - keras.ops.log(sigma), axis=1)
 ''',
 }
 
@@ -161,6 +192,16 @@ def perte_reconstruction(x, x_reconstruit):
     p = keras.ops.clip(x_reconstruit, 1e-2, 1 - 1e-2)
     return -keras.ops.sum(x * keras.ops.log(p) + (1 - x) * keras.ops.log(1 - p), axis=(1, 2, 3))
 ''',
+    "probabilités coupées à [10⁻³ ; 1 − 10⁻³]": '''
+def perte_reconstruction(x, x_reconstruit):
+    p = keras.ops.clip(x_reconstruit, 1e-3, 1 - 1e-3)
+    return -keras.ops.sum(x * keras.ops.log(p) + (1 - x) * keras.ops.log(1 - p), axis=(1, 2, 3))
+''',
+    "log(p + 10⁻³) et log(1 − p + 10⁻³)": '''
+def perte_reconstruction(x, x_reconstruit):
+    p = x_reconstruit
+    return -tf.reduce_sum(x * tf.math.log(p + 1e-3) + (1 - x) * tf.math.log(1 - p + 1e-3), axis=[1, 2, 3])
+''',
     "nombre d'images lu dans la forme statique (lot inconnu refusé)": '''
 def perte_reconstruction(x, x_reconstruit):
     lot = x.shape[0]
@@ -180,6 +221,21 @@ def perte_reconstruction(x, x_reconstruit):
     a = keras.ops.reshape(x, (-1, 784))
     b = keras.ops.reshape(x_reconstruit, (-1, 784))
     return 784.0 * keras.losses.binary_crossentropy(a, b)
+''',
+    "keras.ops.binary_crossentropy, somme sur (1, 2, 3)": '''
+def perte_reconstruction(x, x_reconstruit):
+    return keras.ops.sum(keras.ops.binary_crossentropy(x, x_reconstruit), axis=(1, 2, 3))
+''',
+    "formule à la main, log(p + 10⁻⁷)": '''
+def perte_reconstruction(x, x_reconstruit):
+    p = x_reconstruit
+    termes = x * keras.ops.log(p + 1e-7) + (1 - x) * keras.ops.log(1 - p + 1e-7)
+    return -keras.ops.sum(keras.ops.reshape(termes, (-1, 784)), axis=1)
+''',
+    "keras.losses.BinaryCrossentropy sans réduction": '''
+def perte_reconstruction(x, x_reconstruit):
+    bce = keras.losses.BinaryCrossentropy(reduction=None)
+    return keras.ops.sum(bce(x, x_reconstruit), axis=(1, 2))
 ''',
 }
 
@@ -255,6 +311,22 @@ def construire_encodeur(latent_dim):
     "ReLU sur z_mean": encodeur_a_tetes(moyenne=', activation="relu"'),
     "sigmoïde sur z_mean": encodeur_a_tetes(moyenne=', activation="sigmoid"'),
     "tanh sur z_mean (μ entre −1 et 1)": encodeur_a_tetes(moyenne=', activation="tanh"'),
+    "z_log_var coupé dans [−3 ; 3] (σ jamais sous 0,22)": '''
+def construire_encodeur(latent_dim):
+    entree = keras.Input(shape=(28, 28, 1))
+    h = keras.layers.Dense(64, activation="relu")(keras.layers.Flatten()(entree))
+    z_mean = keras.layers.Dense(latent_dim)(h)
+    z_log_var = keras.layers.Lambda(lambda t: keras.ops.clip(t, -3.0, 3.0))(keras.layers.Dense(latent_dim)(h))
+    return keras.Model(entree, [z_mean, z_log_var, Echantillonnage()([z_mean, z_log_var])])
+''',
+    "3·tanh sur z_log_var": '''
+def construire_encodeur(latent_dim):
+    entree = keras.Input(shape=(28, 28, 1))
+    h = keras.layers.Dense(64, activation="relu")(keras.layers.Flatten()(entree))
+    z_mean = keras.layers.Dense(latent_dim)(h)
+    z_log_var = keras.layers.Rescaling(3.0)(keras.layers.Dense(latent_dim, activation="tanh")(h))
+    return keras.Model(entree, [z_mean, z_log_var, Echantillonnage()([z_mean, z_log_var])])
+''',
     "ReLU sur z": '''
 def construire_encodeur(latent_dim):
     entree = keras.Input(shape=(28, 28, 1))
@@ -369,6 +441,24 @@ def construire_decodeur(latent_dim):
                              keras.layers.Dense(784, activation="sigmoid"), keras.layers.Reshape((28, 28, 1)),
                              keras.layers.Lambda(lambda t: keras.ops.clip(t, 0.05, 0.95))])
 ''',
+    "sigmoïde coupée à [0,005 ; 0,995]": '''
+def construire_decodeur(latent_dim):
+    return keras.Sequential([keras.Input(shape=(latent_dim,)), keras.layers.Dense(64, activation="relu"),
+                             keras.layers.Dense(784, activation="sigmoid"), keras.layers.Reshape((28, 28, 1)),
+                             keras.layers.Lambda(lambda t: keras.ops.clip(t, 0.005, 0.995))])
+''',
+    "sigmoïde coupée à [0,001 ; 0,999]": '''
+def construire_decodeur(latent_dim):
+    return keras.Sequential([keras.Input(shape=(latent_dim,)), keras.layers.Dense(64, activation="relu"),
+                             keras.layers.Dense(784, activation="sigmoid"), keras.layers.Reshape((28, 28, 1)),
+                             keras.layers.Lambda(lambda t: keras.ops.clip(t, 1e-3, 1 - 1e-3))])
+''',
+    "0,98·sigmoïde + 0,01": '''
+def construire_decodeur(latent_dim):
+    return keras.Sequential([keras.Input(shape=(latent_dim,)), keras.layers.Dense(64, activation="relu"),
+                             keras.layers.Dense(784, activation="sigmoid"), keras.layers.Rescaling(0.98, offset=0.01),
+                             keras.layers.Reshape((28, 28, 1))])
+''',
 }
 
 DECODEUR_CORRECT = {
@@ -394,6 +484,14 @@ def construire_decodeur(latent_dim):
     h = keras.layers.Dense(128, activation="tanh", name="cachee")(z)
     h = keras.layers.BatchNormalization(name="normalisation")(keras.layers.Dense(784, name="pixels")(h))
     return keras.Model(z, keras.layers.Reshape((28, 28, 1))(keras.layers.Activation("sigmoid", name="sigmoide")(h)))
+''',
+    "sigmoïde coupée à [10⁻⁷ ; 1 − 10⁻⁷] (pour le logarithme)": '''
+def construire_decodeur(latent_dim):
+    z = keras.Input(shape=(latent_dim,))
+    h = keras.layers.Dense(256, activation="relu")(z)
+    h = keras.layers.Dense(784, activation="sigmoid")(keras.layers.Dense(512, activation="relu")(h))
+    h = keras.layers.Lambda(lambda t: keras.ops.clip(t, 1e-7, 1 - 1e-7))(h)
+    return keras.Model(z, keras.layers.Reshape((28, 28, 1))(h))
 ''',
 }
 
