@@ -197,7 +197,7 @@ def graded(tmp_path_factory):
 
 
 def grade_bad_class(tmp_path_factory):
-    """La classe des mauvaises copies et celle des seules copies honnêtes, corrigées (JSON)."""
+    """La classe des mauvaises copies corrigée, et la référence des copies honnêtes (JSON)."""
     listener = Listener()
     course = course_copy(tmp_path_factory.mktemp("classe"), [ASSIGNMENT])
     nbgrader("generate_assignment", ASSIGNMENT, cwd=course)
@@ -206,12 +206,22 @@ def grade_bad_class(tmp_path_factory):
     honest_with_extra["Alice Juste_1001"]["brouillon.txt"] = b"un fichier en trop"
     copies = moodle_zip(course / "copies.zip", {**honest_with_extra, **bad(course, listener.port)})
     output = grade(course, copies)
-    reference = course_copy(tmp_path_factory.mktemp("reference"), [ASSIGNMENT])
-    nbgrader("generate_assignment", ASSIGNMENT, cwd=reference)
-    grade(reference, moodle_zip(reference / "copies.zip", honest()))
     listener.server.close()
-    return {"course": str(course), "output": output, "rows": rows(course), "reference": rows(reference),
+    return {"course": str(course), "output": output, "rows": rows(course),
+            "reference": honest_reference(tmp_path_factory),
             "connections": listener.connections, "gradebook_header": gradebook_before.hex()}
+
+
+def honest_reference(tmp_path_factory):
+    """Les lignes du fichier de notes de la classe des seules copies honnêtes (``honest``), corrigée
+    une fois par session : la référence des classes où s'ajoutent de mauvaises copies (ici et dans
+    tests/test_limites_copie.py)."""
+    def build():
+        reference = course_copy(tmp_path_factory.mktemp("reference"), [ASSIGNMENT])
+        nbgrader("generate_assignment", ASSIGNMENT, cwd=reference)
+        grade(reference, moodle_zip(reference / "copies.zip", honest()))
+        return rows(reference)
+    return une_fois(tmp_path_factory, "reference_honnete", build)
 
 
 @pytest.mark.parametrize("student", sorted(EXPECTED_STATUS))

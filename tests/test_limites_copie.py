@@ -26,7 +26,7 @@ from nbformat.v4 import new_code_cell, new_notebook
 
 from paths import ROOT, component_missing, course_copy, nbgrader
 from survivors import alive, command_line
-from test_correction_classe import ASSIGNMENT, grade, honest, moodle_zip, rows, with_solution
+from test_correction_classe import ASSIGNMENT, grade, honest, honest_reference, moodle_zip, rows, with_solution
 from test_processus import LAUNCH_IDS, LAUNCHES, mode_or_skip
 
 sys.path.insert(0, str(ROOT))
@@ -186,16 +186,13 @@ class HostSampler(threading.Thread):
                                      if p.pid not in self.before)
 
 
-def test_fork_bomb_and_thread_spinner_leave_the_class_intact(tmp_path):
+def test_fork_bomb_and_thread_spinner_leave_the_class_intact(tmp_path, tmp_path_factory):
     mode_or_skip("bwrap", preload=True)
     groups_or_skip()
     (tmp_path / "classe").mkdir()
-    (tmp_path / "reference").mkdir()
     course = course_copy(tmp_path / "classe", [ASSIGNMENT])
-    reference = course_copy(tmp_path / "reference", [ASSIGNMENT])
-    for folder in (course, reference):
-        nbgrader("generate_assignment", ASSIGNMENT, cwd=folder)
-    grade(reference, moodle_zip(reference / "copies.zip", honest()))
+    nbgrader("generate_assignment", ASSIGNMENT, cwd=course)
+    expected = honest_reference(tmp_path_factory)
     sampler = HostSampler()
     sampler.start()
     started = time.monotonic()
@@ -205,7 +202,7 @@ def test_fork_bomb_and_thread_spinner_leave_the_class_intact(tmp_path):
         sampler.halt.set()
         sampler.join()
     seconds = time.monotonic() - started
-    graded, expected = rows(course), rows(reference)
+    graded = rows(course)
     for student in HONEST:
         columns = ("test_normaliser", "total", "total_max", "statut", "a_verifier")
         got, wanted = ({c: table[student][c] for c in columns} for table in (graded, expected))
