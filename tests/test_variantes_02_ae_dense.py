@@ -1,4 +1,5 @@
-"""Catalogue de variantes de ``construire_autoencodeur_dense`` (02_ae_dense) passées au banc."""
+"""Catalogue de variantes de ``construire_autoencodeur_dense`` et ``interpoler`` (02_ae_dense)
+passées au banc."""
 
 from variant_harness import catalogue_tests
 
@@ -98,6 +99,86 @@ def construire_autoencodeur_dense(latent_dim):
 ''',
 }
 
-CATALOGUE = {FUNCTION: (WRONG, CORRECT)}
+INTERPOLER_WRONG = {
+    "extrémité z_b exclue (endpoint=False)": '''
+def interpoler(z_a, z_b, n):
+    t = np.linspace(0.0, 1.0, n, endpoint=False)[:, None]
+    return (1 - t) * z_a + t * z_b
+''',
+    "t = k / n (le dernier point avant z_b)": '''
+def interpoler(z_a, z_b, n):
+    t = (np.arange(n) / n)[:, None]
+    return (1 - t) * z_a + t * z_b
+''',
+    "n + 1 points": '''
+def interpoler(z_a, z_b, n):
+    t = np.linspace(0.0, 1.0, n + 1)[:, None]
+    return (1 - t) * z_a + t * z_b
+''',
+    "de z_b vers z_a": '''
+def interpoler(z_a, z_b, n):
+    t = np.linspace(0.0, 1.0, n)[:, None]
+    return t * z_a + (1 - t) * z_b
+''',
+    "forme (d, n)": '''
+def interpoler(z_a, z_b, n):
+    t = np.linspace(0.0, 1.0, n)
+    return np.outer(z_a, 1 - t) + np.outer(z_b, t)
+''',
+    "dimension figée à 2": '''
+def interpoler(z_a, z_b, n):
+    points = np.zeros((n, 2), dtype="float32")
+    for k, t in enumerate(np.linspace(0.0, 1.0, n)):
+        points[k] = (1 - t) * z_a[:2] + t * z_b[:2]
+    return points
+''',
+    "modifie z_a sur place": '''
+def interpoler(z_a, z_b, n):
+    points = []
+    pas = (z_b - z_a) / (n - 1)
+    for _ in range(n):
+        points.append(z_a.copy())
+        z_a += pas
+    return np.stack(points)
+''',
+    "interpolation sphérique (slerp), pas le segment": '''
+def interpoler(z_a, z_b, n):
+    a, b = z_a / np.linalg.norm(z_a), z_b / np.linalg.norm(z_b)
+    omega = np.arccos(np.clip(np.dot(a, b), -1.0, 1.0))
+    t = np.linspace(0.0, 1.0, n)[:, None]
+    if omega < 1e-6:
+        return (1 - t) * z_a + t * z_b
+    return (np.sin((1 - t) * omega) * z_a + np.sin(t * omega) * z_b) / np.sin(omega)
+''',
+    "pas en progression géométrique": '''
+def interpoler(z_a, z_b, n):
+    t = ((np.geomspace(1.0, 2.0, n) - 1.0))[:, None]
+    return (1 - t) * z_a + t * z_b
+''',
+    "amorce non remplie": '''
+def interpoler(z_a, z_b, n):
+    # VOTRE CODE ICI
+    raise NotImplementedError()
+''',
+}
+
+INTERPOLER_CORRECT = {
+    "np.linspace entre deux vecteurs": '''
+def interpoler(z_a, z_b, n):
+    return np.linspace(z_a, z_b, n)
+''',
+    "boucle et liste, en float64": '''
+def interpoler(z_a, z_b, n):
+    z_a, z_b = np.asarray(z_a, dtype=np.float64), np.asarray(z_b, dtype=np.float64)
+    return np.array([z_a + k / (n - 1) * (z_b - z_a) for k in range(n)])
+''',
+    "keras.ops, un tenseur renvoyé": '''
+def interpoler(z_a, z_b, n):
+    t = keras.ops.expand_dims(keras.ops.linspace(0.0, 1.0, n), 1)
+    return z_a + t * (keras.ops.convert_to_tensor(z_b) - z_a)
+''',
+}
+
+CATALOGUE = {FUNCTION: (WRONG, CORRECT), "interpoler": (INTERPOLER_WRONG, INTERPOLER_CORRECT)}
 
 test_catalogue_is_large_enough, test_every_variant_gets_its_expected_grade = catalogue_tests(ASSIGNMENT, CATALOGUE)
