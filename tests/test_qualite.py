@@ -2,6 +2,7 @@
 son cache, sur de vrais calculs (vrai Fashion-MNIST, vrai entraînement Keras, vrais fichiers)."""
 
 import math
+import re
 
 import matplotlib
 import numpy as np
@@ -280,3 +281,64 @@ def test_images_outside_unit_range_are_refused_in_french(trained):
         classifier.caracteristiques(tanh_images)
     with pytest.raises(ValueError, match="28, 28, 1"):
         classifier.classes(np.zeros((2, 784), np.float32))
+
+
+# --- l'entraînement du classifieur par course.entrainement.Suivi ----------------------------
+
+def tailles_complet(secondes):
+    """Des tailles du budget ``complet`` (seul budget à limite de temps) pour un entraînement minuscule."""
+    from course import budget
+
+    return budget.Tailles(mode="complet", n_entrainement=256, n_test=0, epoques=2, taille_lot=128,
+                          secondes=secondes)
+
+
+def test_classifier_trained_through_a_suivi_shows_a_bar_and_a_summary_then_is_cached(data, tmp_path, capsys):
+    """Sans limite atteinte : barre de progression, bilan en une ligne, puis le fichier du cache,
+    relu sans nouvel entraînement."""
+    from course import entrainement
+
+    x, y, x_test, _ = data
+    suivi = entrainement.Suivi(tailles_complet(None), "classifieur", epoques=2)
+    classifier = qualite.Classifieur.charger_ou_entrainer(x[:256], y[:256], epoques=2, cache=tmp_path,
+                                                          suivi=suivi)
+    out = capsys.readouterr().out
+    assert "Entraînement du classifieur : 256 images, 2 époque(s)" in out
+    assert "classifieur : 2 époque(s) complète(s) sur 2, 4 lots" in out  # 2 époques de 2 lots
+    assert "arrêté" not in out
+    # la barre de tqdm (course.entrainement), en texte, sur la sortie standard
+    bars = [part for part in re.split(r"[\r\n]", out) if part.startswith("classifieur:")]
+    assert bars and all(re.search(r"\d+/2 \[[^]]*époque", bar) for bar in bars), bars
+    assert suivi.limite.epoques_finies == 2 and not suivi.limite.arrete
+    path = qualite.chemin_cache(x[:256], y[:256], 2, cache=tmp_path)
+    assert list(tmp_path.iterdir()) == [path]
+    reloaded = qualite.Classifieur.charger_ou_entrainer(x[:256], y[:256], epoques=2, cache=tmp_path,
+                                                        suivi=entrainement.Suivi(tailles_complet(None), epoques=2))
+    out = capsys.readouterr().out
+    assert "rechargé" in out and "Entraînement" not in out
+    assert np.array_equal(reloaded.logits(x_test[:20]), classifier.logits(x_test[:20]))
+
+
+def test_classifier_stopped_by_the_time_limit_says_so_and_is_not_cached(data, tmp_path, capsys):
+    from course import entrainement
+
+    x, y, _, _ = data
+    suivi = entrainement.Suivi(tailles_complet(1e-9), "classifieur", epoques=2)  # arrêt après le premier lot
+    classifier = qualite.Classifieur.charger_ou_entrainer(x[:256], y[:256], epoques=2, cache=tmp_path,
+                                                          suivi=suivi)
+    out = capsys.readouterr().out
+    assert suivi.limite.arrete and suivi.limite.lots == 1 and suivi.limite.epoques_finies == 0
+    assert "classifieur : 0 époque(s) complète(s) sur 2, 1 lots" in out and "arrêté par la limite de temps" in out
+    assert "pas enregistré" in out
+    assert list(tmp_path.iterdir()) == []  # rien dans le cache : la prochaine exécution réentraîne
+    assert classifier.classes(x[:5]).shape == (5,)  # mais le classifieur sert quand même
+
+
+def test_a_suivi_planned_for_other_epochs_is_refused(data, tmp_path):
+    from course import entrainement
+
+    x, y, _, _ = data
+    with pytest.raises(ValueError, match="Suivi"):
+        qualite.Classifieur.charger_ou_entrainer(x[:256], y[:256], epoques=3, cache=tmp_path,
+                                                 suivi=entrainement.Suivi(tailles_complet(None), epoques=2))
+    assert list(tmp_path.iterdir()) == []
