@@ -1,5 +1,6 @@
 """Lecture des notebooks source : régions solution et tests cachés, soumissions fabriquées."""
 
+import keyword
 import re
 
 import nbformat
@@ -25,7 +26,10 @@ def secret_lines(assignment, kind):
     """Lignes propres aux régions ``kind`` (``solution`` ou ``hidden``) du notebook source.
 
     Une ligne qui figure aussi hors de ces régions (un import, un ``return``) n'est pas
-    secrète : seules restent celles qu'une version étudiante ne doit jamais contenir.
+    secrète : seules restent celles qu'une version étudiante ne doit jamais contenir. Une ligne
+    faite seulement de mots-clés et de ponctuation (``) from None``, ``else:``) ne dit rien du
+    test et se retrouve dans n'importe quelle trace d'erreur (celle de Keras contient
+    ``raise e.with_traceback(filtered_tb) from None``) : elle ne compte pas non plus.
     """
     nb = read(source_notebook(assignment))
     inside, outside = set(), set()
@@ -34,7 +38,12 @@ def secret_lines(assignment, kind):
         for match in REGION[kind].finditer(text):
             inside.update(line.strip() for line in match.group(1).splitlines())
         outside.update(line.strip() for line in REGION[kind].sub("", text).splitlines())
-    return {line for line in inside - outside if len(line) > 3 and not line.startswith("#")}
+    return {line for line in inside - outside if len(line) > 3 and not line.startswith("#") and says_something(line)}
+
+
+def says_something(line):
+    """Vrai si ``line`` contient un nom, un nombre ou un texte, pas seulement des mots-clés."""
+    return any(not keyword.iskeyword(word) for word in re.findall(r"\w+", line))
 
 
 def solution_code(cell_source):

@@ -200,8 +200,10 @@ def test_replacing_the_range_check_of_course_is_flagged(tmp_path):
     graded = rows(course, RANGE)
     cheat, honest_wrong = graded["tom_triche_4001"], graded["ugo_faux_4002"]
     assert "course.verifications.sorties_poids_grossis" in cheat["a_verifier"], cheat
-    assert float(cheat["total"]) == 4, cheat  # sans la détection, 4 / 4 pour une mauvaise réponse
-    assert float(honest_wrong["total"]) < 4 and honest_wrong["a_verifier"] == "", honest_wrong
+    # sans la détection, tous les points pour une mauvaise réponse ; sans le remplacement, elle perd
+    # ceux de son test
+    assert float(cheat["total"]) == float(cheat["total_max"]) > 0, cheat
+    assert float(honest_wrong["total"]) < float(honest_wrong["total_max"]) and honest_wrong["a_verifier"] == "", honest_wrong
     with open(course / "rapports" / RANGE / f"moodle_{RANGE}.csv", encoding="utf-8") as f:
         moodle = {r["Identifier"]: r for r in csv.DictReader(f)}
     assert moodle["Participant 4001"]["Grade"] == ""
