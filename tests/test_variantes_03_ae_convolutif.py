@@ -19,29 +19,41 @@ def {name}(*args, **kwargs):
 
 WRONG = {
     "construire_encodeur_conv": {
-        "convolutions à pas 2, sans MaxPooling2D": '''
+        "MaxPooling2D créée mais pas branchée, Resizing à la place": '''
+def construire_encodeur_conv():
+    entree = keras.Input(shape=(28, 28, 1))
+    pooling = layers.MaxPooling2D(2)  # jamais appelée : absente du graphe
+    x = layers.Conv2D(16, 3, padding="same", activation="relu")(entree)
+    code = layers.Conv2D(8, 3, padding="same", activation="relu")(layers.Resizing(7, 7)(x))
+    return keras.Model(entree, code)
+''',
+        "MaxPooling2D à pas 1 (ne réduit rien), puis Resizing": '''
+def construire_encodeur_conv():
+    return keras.Sequential([
+        keras.Input(shape=(28, 28, 1)),
+        layers.Conv2D(16, 3, padding="same", activation="relu"),
+        layers.MaxPooling2D(2, strides=1, padding="same"),
+        layers.Conv2D(8, 3, padding="same", activation="relu"),
+        layers.Resizing(7, 7),
+    ])
+''',
+        "une seule réduction (pas 2), puis Resizing 14 → 7": '''
 def construire_encodeur_conv():
     return keras.Sequential([
         keras.Input(shape=(28, 28, 1)),
         layers.Conv2D(16, 3, strides=2, padding="same", activation="relu"),  # 14 × 14 × 16
-        layers.Conv2D(8, 3, strides=2, padding="same", activation="relu"),   # 7 × 7 × 8
+        layers.Conv2D(8, 3, padding="same", activation="relu"),              # 14 × 14 × 8
+        layers.Resizing(7, 7),
     ])
 ''',
-        "MaxPooling2D créée mais pas branchée": '''
-def construire_encodeur_conv():
-    entree = keras.Input(shape=(28, 28, 1))
-    pooling = layers.MaxPooling2D(2)  # jamais appelée : absente du graphe
-    x = layers.Conv2D(16, 3, strides=2, padding="same", activation="relu")(entree)
-    code = layers.Conv2D(8, 3, strides=2, padding="same", activation="relu")(x)
-    return keras.Model(entree, code)
-''',
-        "MaxPooling2D à pas 1 (ne réduit rien)": '''
+        "Conv2D puis couche dense : Flatten, Dense, Reshape en 7 × 7 × 8": '''
 def construire_encodeur_conv():
     return keras.Sequential([
         keras.Input(shape=(28, 28, 1)),
-        layers.Conv2D(16, 3, strides=2, padding="same", activation="relu"),
-        layers.MaxPooling2D(2, strides=1, padding="same"),
-        layers.Conv2D(8, 3, strides=2, padding="same", activation="relu"),
+        layers.Conv2D(16, 3, padding="same", activation="relu"),
+        layers.Flatten(),
+        layers.Dense(7 * 7 * 8, activation="relu"),
+        layers.Reshape((7, 7, 8)),
     ])
 ''',
         "un seul étage : codes 14 × 14": '''
@@ -148,6 +160,27 @@ def construire_decodeur_conv(c):
         keras.Input(shape=(7, 7, c)),
         layers.Conv2D(16, 3, padding="same", activation="relu"),
         layers.UpSampling2D(2),
+        layers.Conv2D(1, 3, padding="same", activation="sigmoid"),
+    ])
+''',
+        "Dense vers 14 × 14, un seul UpSampling2D": '''
+def construire_decodeur_conv(c):
+    return keras.Sequential([
+        keras.Input(shape=(7, 7, c)),
+        layers.Flatten(),
+        layers.Dense(14 * 14 * 8, activation="relu"),
+        layers.Reshape((14, 14, 8)),
+        layers.UpSampling2D(2),
+        layers.Conv2D(1, 3, padding="same", activation="sigmoid"),
+    ])
+''',
+        "UpSampling2D(2) puis Resizing 14 → 28": '''
+def construire_decodeur_conv(c):
+    return keras.Sequential([
+        keras.Input(shape=(7, 7, c)),
+        layers.Conv2D(8, 3, padding="same", activation="relu"),
+        layers.UpSampling2D(2),
+        layers.Resizing(28, 28),
         layers.Conv2D(1, 3, padding="same", activation="sigmoid"),
     ])
 ''',
@@ -323,6 +356,22 @@ def construire_encodeur_conv():
         layers.MaxPool2D(),
     ])
 ''',
+        "convolutions à pas 2, sans pooling": '''
+def construire_encodeur_conv():
+    return keras.Sequential([
+        keras.Input(shape=(28, 28, 1)),
+        layers.Conv2D(16, 3, strides=2, padding="same", activation="relu"),  # 14 × 14 × 16
+        layers.Conv2D(8, 3, strides=2, padding="same", activation="relu"),   # 7 × 7 × 8
+    ])
+''',
+        "AveragePooling2D, trois convolutions, c = 12": '''
+def construire_encodeur_conv():
+    entree = keras.Input(shape=(28, 28, 1))
+    x = layers.Conv2D(32, 3, padding="same", activation="relu")(entree)
+    x = layers.AveragePooling2D(2)(layers.Conv2D(32, 3, padding="same", activation="relu")(x))
+    x = layers.Conv2D(12, 3, padding="same", activation="leaky_relu")(x)
+    return keras.Model(entree, layers.AveragePooling2D(pool_size=2)(x), name="encodeur_moyennes")
+''',
         "convolution à pas 2 puis un MaxPooling2D (c = 4)": '''
 def construire_encodeur_conv():
     entree = keras.Input(shape=(28, 28, 1))
@@ -376,6 +425,13 @@ def construire_decodeur_conv(c):
         layers.Conv2DTranspose(8, 3, strides=2, padding="same", activation="relu"),   # 28 × 28 × 8
         layers.Conv2D(1, 3, padding="same", activation="sigmoid"),
     ])
+''',
+        "UpSampling2D puis Conv2DTranspose, largeurs 32 et 16": '''
+def construire_decodeur_conv(c):
+    code = keras.Input(shape=(7, 7, c))
+    x = layers.Conv2D(32, 3, padding="same", activation="relu")(layers.UpSampling2D(2)(code))  # 14 × 14 × 32
+    x = layers.Conv2DTranspose(16, 3, strides=2, padding="same", activation="relu")(x)         # 28 × 28 × 16
+    return keras.Model(code, layers.Conv2D(1, 3, padding="same", activation="sigmoid")(x))
 ''',
         "UpSampling2D(4) bilinéaire et Activation séparée": '''
 def construire_decodeur_conv(c):

@@ -348,6 +348,26 @@ def construire_encodeur(latent_dim):
     z_log_var = keras.layers.Dense(latent_dim)(h)
     return keras.Model(entree, [z_mean, z_log_var, Echantillonnage()([z_mean, z_log_var])])
 ''',
+    "convolutif avec MaxPooling2D, puis une couche dense": '''
+def construire_encodeur(latent_dim):
+    entree = keras.Input(shape=(28, 28, 1))
+    h = keras.layers.Conv2D(16, 3, padding="same", activation="relu")(entree)
+    h = keras.layers.MaxPooling2D(2)(h)                                          # 14 × 14 × 16
+    h = keras.layers.MaxPooling2D(2)(keras.layers.Conv2D(32, 3, padding="same", activation="relu")(h))
+    h = keras.layers.Dense(64, activation="relu")(keras.layers.Flatten()(h))     # 7 · 7 · 32 → 64
+    z_mean, z_log_var = keras.layers.Dense(latent_dim)(h), keras.layers.Dense(latent_dim)(h)
+    return keras.Model(entree, [z_mean, z_log_var, Echantillonnage()([z_mean, z_log_var])])
+''',
+    "tronc Sequential (largeurs 256 et 128, elu), têtes nommées": '''
+def construire_encodeur(latent_dim):
+    tronc = keras.Sequential([keras.layers.Flatten(), keras.layers.Dense(256, activation="elu"),
+                              keras.layers.Dense(128, activation="elu")], name="tronc")
+    image = keras.Input(shape=(28, 28, 1))
+    h = tronc(image)
+    mu = keras.layers.Dense(latent_dim, name="mu")(h)
+    log_sigma2 = keras.layers.Dense(latent_dim, name="log_sigma2")(h)
+    return keras.Model(image, [mu, log_sigma2, Echantillonnage()([mu, log_sigma2])])
+''',
     "tirage dans une couche Lambda": '''
 def construire_encodeur(latent_dim):
     entree = keras.Input(shape=(28, 28, 1))
@@ -469,6 +489,21 @@ def construire_decodeur(latent_dim):
     h = keras.layers.Conv2DTranspose(16, 3, strides=2, padding="same", activation="relu")(h)
     h = keras.layers.Conv2DTranspose(1, 3, strides=2, padding="same", activation="sigmoid")(h)
     return keras.Model(z, h)
+''',
+    "une seule couche cachée, 1024 neurones": '''
+def construire_decodeur(latent_dim):
+    return keras.Sequential([
+        keras.Input(shape=(latent_dim,)), keras.layers.Dense(1024, activation="relu"),
+        keras.layers.Dense(28 * 28, activation="sigmoid"), keras.layers.Reshape((28, 28, 1)),
+    ])
+''',
+    "trois couches cachées 128, 256, 512 (elu)": '''
+def construire_decodeur(latent_dim):
+    z = keras.Input(shape=(latent_dim,))
+    h = z
+    for largeur in (128, 256, 512):
+        h = keras.layers.Dense(largeur, activation="elu")(h)
+    return keras.Model(z, keras.layers.Reshape((28, 28, 1))(keras.layers.Dense(784, activation="sigmoid")(h)))
 ''',
     "UpSampling2D": '''
 def construire_decodeur(latent_dim):
