@@ -12,6 +12,7 @@ Modules (un rôle chacun, aucun effet de bord à l'import) :
 - ``modeles`` : dessin d'un modèle Keras, avec ou sans Graphviz ;
 - ``verifications`` : données aux propriétés connues pour les cellules de test ;
 - ``galerie`` : suivi de l'entraînement d'un GAN (galerie d'un lot latent fixe, pertes par pas) ;
+- ``voisins`` : plus proches voisins (distance et indice de la référence la plus proche), par paquets ;
 - ``qualite`` : qualité des images générées (classifieur du cours, carré de la distance de Fréchet,
   diversité dans chaque classe).
 - ``colab`` : mise en route sur Google Colab (cellule en tête des notebooks, liens du README).

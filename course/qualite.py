@@ -36,6 +36,8 @@ import time
 
 import numpy as np
 
+from course import voisins
+
 N_CLASSES = 10
 N_CARACTERISTIQUES = 128
 VERSION = 1  # à augmenter quand l'architecture ou l'entraînement change : invalide les caches
@@ -309,7 +311,8 @@ def afficher_histogrammes(proportions_reelles, proportions_generees,
 
 def distance_plus_proche_voisin(points):
     """Distance euclidienne moyenne de chacun des ``n`` points ``(n, d)`` à son plus proche voisin
-    dans le même ensemble (lui-même exclu) : un float, 0 si chaque point a un double.
+    dans le même ensemble (lui-même exclu, ``voisins.plus_proches``) : un float, 0 si chaque point
+    a un double.
 
     Plus les points sont serrés, plus elle est petite ; elle baisse aussi quand ``n`` augmente :
     ne comparez que des ensembles de même taille. Il faut au moins deux points.
@@ -319,10 +322,8 @@ def distance_plus_proche_voisin(points):
         raise ValueError(f"Forme {x.shape} : attendu (n, d).")
     if len(x) < 2:
         raise ValueError("Il faut au moins deux points pour parler de plus proche voisin.")
-    carres = np.sum(x**2, axis=1)
-    distances2 = carres[:, None] + carres[None, :] - 2 * (x @ x.T)  # (n, n)
-    np.fill_diagonal(distances2, np.inf)
-    return float(np.mean(np.sqrt(np.clip(distances2.min(axis=1), 0, None))))
+    distances, _ = voisins.plus_proches(x, x, exclure_soi=True)
+    return float(np.mean(distances))
 
 
 def diversite_par_classe(caract_generees, classes_generees, caract_reelles, classes_reelles,
