@@ -1,10 +1,13 @@
-"""Le pas d'entraînement de la classe ``GAN`` de 05_gan (code du notebook source), refait à la main.
+"""Les pas d'entraînement des classes ``GAN`` et ``GANAvance`` de 05_gan (code du notebook source,
+avec les solutions de référence), refaits à la main.
 
 Avec deux descentes de gradient simples (SGD), deux pas de ``train_step`` doivent donner exactement
-les poids d'un calcul indépendant : pas de D sur BCE(1, vraies) + BCE(0, fausses) plus 4 × la
-pénalité R1 (au premier pas seulement : un pas sur quatre), puis pas de G sur les **mêmes** fausses
-images jugées par le D **déjà mis à jour**, D inchangé pendant ce pas. Le même calcul sans la
-pénalité, ou avec l'ancien D dans le pas de G, doit s'écarter du résultat : le test y est sensible.
+les poids d'un calcul indépendant. ``GAN`` (le pas standard, qui appelle ``pas_discriminateur`` puis
+``pas_generateur``) : pas de D sur BCE(1, vraies) + BCE(0, fausses), puis pas de G sur G(z), même z,
+jugé par le D déjà mis à jour. ``GANAvance`` (section 8) : le pas de D reçoit en plus 4 × la pénalité
+R1 (au premier pas seulement : un pas sur quatre), puis pas de G sur les **mêmes** fausses images
+jugées par le D **déjà mis à jour**, D inchangé pendant ce pas. Le même calcul sans la pénalité, ou
+avec l'ancien D dans le pas de G, doit s'écarter du résultat : le test y est sensible.
 """
 
 import importlib.util
@@ -88,10 +91,28 @@ def reference(reelles, avec_r1=(True, False), d_a_jour=True):
 
 
 @pytest.mark.parametrize("eager", [True, False], ids=["eager", "graphe"])
-def test_train_step_matches_an_independent_computation(ns, eager):
+def test_standard_train_step_matches_an_independent_computation(ns, eager):
     lots = np.random.default_rng(0).uniform(-1, 1, size=(2, LOT, 28, 28, 1)).astype("float32")
     generateur, discriminateur = petits_reseaux()
-    gan = ns["GAN"](generateur, discriminateur, LATENT, gamma_r1=GAMMA)
+    gan = ns["GAN"](generateur, discriminateur, LATENT)
+    gan.compile(optimiseur_d=keras.optimizers.SGD(TAUX), optimiseur_g=keras.optimizers.SGD(TAUX), run_eagerly=eager)
+    historique = gan.fit(tf.data.Dataset.from_tensor_slices(lots), epochs=1, shuffle=False, verbose=0)
+    obtenus = poids(generateur, discriminateur)
+
+    attendus, perte_d = reference(lots, avec_r1=(False, False))
+    for obtenu, attendu in zip(obtenus, attendus):
+        np.testing.assert_allclose(obtenu, attendu, rtol=1e-4, atol=1e-6)
+    # Le test distingue bien : l'ancien D dans le pas de G donne d'autres poids.
+    variante, _ = reference(lots, avec_r1=(False, False), d_a_jour=False)
+    assert max(np.abs(a - b).max() for a, b in zip(variante, attendus)) > 1e-4  # 8·10⁻⁴ mesuré, tolérance ≈ 10⁻⁵
+    assert np.isclose(historique.history["perte_d"][0], perte_d, rtol=1e-5)
+
+
+@pytest.mark.parametrize("eager", [True, False], ids=["eager", "graphe"])
+def test_advanced_train_step_matches_an_independent_computation(ns, eager):
+    lots = np.random.default_rng(0).uniform(-1, 1, size=(2, LOT, 28, 28, 1)).astype("float32")
+    generateur, discriminateur = petits_reseaux()
+    gan = ns["GANAvance"](generateur, discriminateur, LATENT, gamma_r1=GAMMA)
     gan.compile(optimiseur_d=keras.optimizers.SGD(TAUX), optimiseur_g=keras.optimizers.SGD(TAUX), run_eagerly=eager)
     historique = gan.fit(tf.data.Dataset.from_tensor_slices(lots), epochs=1, shuffle=False, verbose=0)
     obtenus = poids(generateur, discriminateur)

@@ -5,7 +5,11 @@ juste (différente de la référence) doit les réussir toutes. Les erreurs cata
 la tâche du notebook 05 demande d'attraper : forme, étendue de la sortie (sigmoïde au lieu de tanh,
 ReLU qui restreint l'étendue, sigmoïde sur les logits), étiquettes inversées (le guide keras.io),
 sommes au lieu de moyennes, termes moyennés au lieu d'additionnés, probabilités au lieu de logits,
-logarithme de la sigmoïde écrit à la main (débordement à ±40), NumPy dans un ``train_step``.
+logarithme de la sigmoïde écrit à la main (débordement à ±40), NumPy dans un ``train_step`` ; pour
+les deux pas d'entraînement : poids du mauvais réseau (ou des deux, ou gelés compris), optimiseur
+neuf ou d'un autre réseau, étiquettes inversées, montée au lieu de descente, perte minimax,
+``stop_gradient`` qui coupe le gradient de G, gradient jamais appliqué ou appliqué deux fois, NumPy,
+perte renvoyée après la mise à jour.
 """
 
 from variant_harness import catalogue_tests, quiz_variants
@@ -315,6 +319,239 @@ def perte_generateur(logits_faux):
 ''',
 }
 
+# Les deux pas d'entraînement : chaque mauvaise réponse ne change qu'une chose au pas de référence.
+# Les tests cachés des pas remplacent les pertes de l'étudiant par des pertes de référence : une
+# mauvaise réponse ici se trompe dans le pas lui-même.
+_PAS_D = '''
+def pas_discriminateur(generateur, discriminateur, optimiseur_d, reelles, z):
+    fausses = generateur(z, training=True)
+    with tf.GradientTape() as bande:
+        perte = perte_discriminateur(discriminateur(reelles, training=True), discriminateur(fausses, training=True))
+    poids = discriminateur.trainable_weights
+'''
+
+PAS_D_WRONG = {
+    "gradient par rapport aux poids des deux réseaux": '''
+def pas_discriminateur(generateur, discriminateur, optimiseur_d, reelles, z):
+    with tf.GradientTape() as bande:
+        perte = perte_discriminateur(discriminateur(reelles, training=True),
+                                     discriminateur(generateur(z, training=True), training=True))
+    poids = generateur.trainable_weights + discriminateur.trainable_weights
+    optimiseur_d.apply(bande.gradient(perte, poids), poids)
+    return perte
+''',
+    "tous les poids de D, couches gelées comprises (discriminateur.weights)": _PAS_D + '''
+    optimiseur_d.apply(bande.gradient(perte, discriminateur.weights), discriminateur.weights)
+    return perte
+''',
+    "étiquettes inversées (vraies et fausses échangées)": '''
+def pas_discriminateur(generateur, discriminateur, optimiseur_d, reelles, z):
+    fausses = generateur(z, training=True)
+    with tf.GradientTape() as bande:
+        perte = perte_discriminateur(discriminateur(fausses, training=True), discriminateur(reelles, training=True))
+    poids = discriminateur.trainable_weights
+    optimiseur_d.apply(bande.gradient(perte, poids), poids)
+    return perte
+''',
+    "montée de gradient (gradient de −L_D)": '''
+def pas_discriminateur(generateur, discriminateur, optimiseur_d, reelles, z):
+    fausses = generateur(z, training=True)
+    with tf.GradientTape() as bande:
+        perte = perte_discriminateur(discriminateur(reelles, training=True), discriminateur(fausses, training=True))
+        a_monter = -perte
+    poids = discriminateur.trainable_weights
+    optimiseur_d.apply(bande.gradient(a_monter, poids), poids)
+    return perte
+''',
+    "perte calculée hors de la bande": '''
+def pas_discriminateur(generateur, discriminateur, optimiseur_d, reelles, z):
+    fausses = generateur(z, training=True)
+    perte = perte_discriminateur(discriminateur(reelles, training=True), discriminateur(fausses, training=True))
+    with tf.GradientTape() as bande:
+        poids = discriminateur.trainable_weights
+    optimiseur_d.apply(bande.gradient(perte, poids), poids)
+    return perte
+''',
+    "gradient calculé mais jamais appliqué": _PAS_D + '''
+    gradients = bande.gradient(perte, poids)
+    return perte
+''',
+    "un nouvel optimiseur à chaque appel": _PAS_D + '''
+    keras.optimizers.SGD(0.05).apply(bande.gradient(perte, poids), poids)
+    return perte
+''',
+    "met aussi G à jour, avec optimiseur_d": '''
+def pas_discriminateur(generateur, discriminateur, optimiseur_d, reelles, z):
+    with tf.GradientTape(persistent=True) as bande:
+        fausses = generateur(z, training=True)
+        perte = perte_discriminateur(discriminateur(reelles, training=True), discriminateur(fausses, training=True))
+        perte_g = perte_generateur(discriminateur(fausses, training=True))
+    poids_d, poids_g = discriminateur.trainable_weights, generateur.trainable_weights
+    optimiseur_d.apply(bande.gradient(perte, poids_d), poids_d)
+    optimiseur_d.apply(bande.gradient(perte_g, poids_g), poids_g)
+    return perte
+''',
+    "NumPy : fausses images en tableau (.numpy())": '''
+def pas_discriminateur(generateur, discriminateur, optimiseur_d, reelles, z):
+    fausses = generateur(z, training=True).numpy()
+    with tf.GradientTape() as bande:
+        perte = perte_discriminateur(discriminateur(reelles, training=True), discriminateur(fausses, training=True))
+    poids = discriminateur.trainable_weights
+    optimiseur_d.apply(bande.gradient(perte, poids), poids)
+    return perte
+''',
+    "renvoie la perte après la mise à jour": _PAS_D + '''
+    optimiseur_d.apply(bande.gradient(perte, poids), poids)
+    return perte_discriminateur(discriminateur(reelles), discriminateur(fausses))
+''',
+    "deux pas au lieu d'un": _PAS_D + '''
+    optimiseur_d.apply(bande.gradient(perte, poids), poids)
+    with tf.GradientTape() as bande:
+        encore = perte_discriminateur(discriminateur(reelles, training=True), discriminateur(fausses, training=True))
+    optimiseur_d.apply(bande.gradient(encore, poids), poids)
+    return perte
+''',
+}
+
+PAS_D_CORRECT = {
+    "apply_gradients(zip(...)), G dans la bande": '''
+def pas_discriminateur(generateur, discriminateur, optimiseur_d, reelles, z):
+    with tf.GradientTape() as bande:
+        fausses = generateur(z, training=True)
+        logits_reels = discriminateur(reelles, training=True)
+        logits_faux = discriminateur(fausses, training=True)
+        perte = perte_discriminateur(logits_reels, logits_faux)
+    gradients = bande.gradient(perte, discriminateur.trainable_variables)
+    optimiseur_d.apply_gradients(zip(gradients, discriminateur.trainable_variables))
+    return perte
+''',
+    "bande qui ne suit que les poids de D (watch)": '''
+def pas_discriminateur(generateur, discriminateur, optimiseur_d, reelles, z):
+    poids = discriminateur.trainable_weights
+    with tf.GradientTape(watch_accessed_variables=False) as bande:
+        bande.watch([p.value for p in poids])  # la tf.Variable de chaque variable Keras
+        perte = perte_discriminateur(discriminateur(reelles, training=True),
+                                     discriminateur(generateur(z, training=True), training=True))
+    optimiseur_d.apply(bande.gradient(perte, poids), poids)
+    return perte
+''',
+    "un seul passage de D sur les vraies et les fausses concaténées, G en inférence": '''
+def pas_discriminateur(generateur, discriminateur, optimiseur_d, reelles, z):
+    fausses = keras.ops.stop_gradient(generateur(z, training=False))
+    n = keras.ops.shape(reelles)[0]
+    with tf.GradientTape() as bande:
+        logits = discriminateur(keras.ops.concatenate([reelles, fausses], axis=0), training=True)
+        perte = perte_discriminateur(logits[:n], logits[n:])
+    poids = discriminateur.trainable_weights
+    optimiseur_d.apply(bande.gradient(perte, poids), poids)
+    return perte
+''',
+}
+
+_PAS_G = '''
+def pas_generateur(generateur, discriminateur, optimiseur_g, z):
+    with tf.GradientTape() as bande:
+        perte = perte_generateur(discriminateur(generateur(z, training=True), training=True))
+    poids = generateur.trainable_weights
+'''
+
+PAS_G_WRONG = {
+    "perte minimax log(1 − D(G(z)))": '''
+def pas_generateur(generateur, discriminateur, optimiseur_g, z):
+    with tf.GradientTape() as bande:
+        perte = -keras.ops.mean(keras.ops.softplus(discriminateur(generateur(z, training=True), training=True)))
+    poids = generateur.trainable_weights
+    optimiseur_g.apply(bande.gradient(perte, poids), poids)
+    return perte
+''',
+    "cible 0 (la perte du discriminateur sur les fausses)": '''
+def pas_generateur(generateur, discriminateur, optimiseur_g, z):
+    with tf.GradientTape() as bande:
+        logits = discriminateur(generateur(z, training=True), training=True)
+        perte = keras.ops.mean(keras.losses.binary_crossentropy(keras.ops.zeros_like(logits), logits, from_logits=True))
+    poids = generateur.trainable_weights
+    optimiseur_g.apply(bande.gradient(perte, poids), poids)
+    return perte
+''',
+    "stop_gradient sur les images générées": '''
+def pas_generateur(generateur, discriminateur, optimiseur_g, z):
+    with tf.GradientTape() as bande:
+        fausses = keras.ops.stop_gradient(generateur(z, training=True))
+        perte = perte_generateur(discriminateur(fausses, training=True))
+    poids = generateur.trainable_weights
+    optimiseur_g.apply(bande.gradient(perte, poids), poids)
+    return perte
+''',
+    "gradient par rapport aux poids des deux réseaux": '''
+def pas_generateur(generateur, discriminateur, optimiseur_g, z):
+    with tf.GradientTape() as bande:
+        perte = perte_generateur(discriminateur(generateur(z, training=True), training=True))
+    poids = generateur.trainable_weights + discriminateur.trainable_weights
+    optimiseur_g.apply(bande.gradient(perte, poids), poids)
+    return perte
+''',
+    "met à jour D au lieu de G": '''
+def pas_generateur(generateur, discriminateur, optimiseur_g, z):
+    with tf.GradientTape() as bande:
+        perte = perte_generateur(discriminateur(generateur(z, training=True), training=True))
+    poids = discriminateur.trainable_weights
+    optimiseur_g.apply(bande.gradient(perte, poids), poids)
+    return perte
+''',
+    "tous les poids de G, couches gelées comprises (generateur.weights)": '''
+def pas_generateur(generateur, discriminateur, optimiseur_g, z):
+    with tf.GradientTape() as bande:
+        perte = perte_generateur(discriminateur(generateur(z, training=True), training=True))
+    optimiseur_g.apply(bande.gradient(perte, generateur.weights), generateur.weights)
+    return perte
+''',
+    "gradient calculé mais jamais appliqué": _PAS_G + '''
+    gradients = bande.gradient(perte, poids)
+    return perte
+''',
+    "un nouvel optimiseur à chaque appel": _PAS_G + '''
+    keras.optimizers.SGD(0.05).apply(bande.gradient(perte, poids), poids)
+    return perte
+''',
+    "NumPy : perte renvoyée en nombre NumPy": _PAS_G + '''
+    optimiseur_g.apply(bande.gradient(perte, poids), poids)
+    return np.float32(perte)
+''',
+    "renvoie la perte après la mise à jour": _PAS_G + '''
+    optimiseur_g.apply(bande.gradient(perte, poids), poids)
+    return perte_generateur(discriminateur(generateur(z)))
+''',
+}
+
+PAS_G_CORRECT = {
+    "apply_gradients(zip(...))": '''
+def pas_generateur(generateur, discriminateur, optimiseur_g, z):
+    with tf.GradientTape() as bande:
+        fausses = generateur(z, training=True)
+        perte = perte_generateur(discriminateur(fausses, training=True))
+    gradients = bande.gradient(perte, generateur.trainable_variables)
+    optimiseur_g.apply_gradients(zip(gradients, generateur.trainable_variables))
+    return perte
+''',
+    "bande qui ne suit que les poids de G (watch)": '''
+def pas_generateur(generateur, discriminateur, optimiseur_g, z):
+    poids = generateur.trainable_weights
+    with tf.GradientTape(watch_accessed_variables=False) as bande:
+        bande.watch([p.value for p in poids])  # la tf.Variable de chaque variable Keras
+        perte = perte_generateur(discriminateur(generateur(z, training=True), training=True))
+    optimiseur_g.apply(bande.gradient(perte, poids), poids)
+    return perte
+''',
+    "perte non saturante écrite dans le pas, D sans training=True": '''
+def pas_generateur(generateur, discriminateur, optimiseur_g, z):
+    with tf.GradientTape() as bande:
+        perte = keras.ops.mean(keras.ops.softplus(-discriminateur(generateur(z, training=True))))
+    poids = generateur.trainable_weights
+    optimiseur_g.apply(bande.gradient(perte, poids), poids)
+    return perte
+''',
+}
+
 QUIZ = {"reponse_q1": quiz_variants("reponse_q1", "b"), "reponse_q2": quiz_variants("reponse_q2", "c")}
 
 CATALOGUE = {
@@ -322,6 +559,8 @@ CATALOGUE = {
     "construire_discriminateur": (DISCRIMINATEUR_WRONG, DISCRIMINATEUR_CORRECT),
     "perte_discriminateur": (PERTE_D_WRONG, PERTE_D_CORRECT),
     "perte_generateur": (PERTE_G_WRONG, PERTE_G_CORRECT),
+    "pas_discriminateur": (PAS_D_WRONG, PAS_D_CORRECT),
+    "pas_generateur": (PAS_G_WRONG, PAS_G_CORRECT),
     **QUIZ,
 }
 
