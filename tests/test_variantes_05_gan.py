@@ -3,7 +3,8 @@
 Chaque mauvaise réponse doit échouer à au moins une cellule ``test_<fonction>*`` ; chaque réponse
 juste (différente de la référence) doit les réussir toutes. Les erreurs cataloguées sont celles que
 la tâche du notebook 05 demande d'attraper : forme, étendue de la sortie (sigmoïde au lieu de tanh,
-ReLU qui restreint l'étendue, sigmoïde sur les logits), étiquettes inversées (le guide keras.io),
+ReLU qui restreint l'étendue, sigmoïde sur les logits), réseau non dérivable (arrondi,
+``stop_gradient``), étiquettes inversées (le guide keras.io),
 sommes au lieu de moyennes, termes moyennés au lieu d'additionnés, probabilités au lieu de logits,
 logarithme de la sigmoïde écrit à la main (débordement à ±40), NumPy dans un ``train_step`` ; pour
 les deux pas d'entraînement : poids du mauvais réseau (ou des deux, ou gelés compris), optimiseur
@@ -76,6 +77,16 @@ def construire_generateur(latent_dim):
         keras.layers.Lambda(lambda t: keras.ops.clip(t, -0.95, 0.95)),
     ])
 ''',
+    "pixels arrondis (non dérivable)": _G_DEBUT + '''
+        keras.layers.Conv2DTranspose(1, 4, strides=2, padding="same", activation="tanh"),
+        keras.layers.Lambda(lambda t: keras.ops.round(t * 100) / 100),
+    ])
+''',
+    "stop_gradient avant la dernière couche": _G_DEBUT + '''
+        keras.layers.Lambda(keras.ops.stop_gradient),
+        keras.layers.Conv2DTranspose(1, 4, strides=2, padding="same", activation="tanh"),
+    ])
+''',
 }
 
 GENERATEUR_CORRECT = {
@@ -95,6 +106,26 @@ def construire_generateur(latent_dim):
     h = keras.layers.Conv2D(32, 3, padding="same", activation="relu")(keras.layers.UpSampling2D()(h))
     h = keras.layers.Conv2D(1, 3, padding="same")(keras.layers.UpSampling2D()(h))
     return keras.Model(z, keras.layers.Activation("tanh")(h))
+''',
+    "Conv2DTranspose sans BatchNorm, ReLU": '''
+def construire_generateur(latent_dim):
+    return keras.Sequential([
+        keras.Input(shape=(latent_dim,)),
+        keras.layers.Dense(7 * 7 * 32, activation="relu"), keras.layers.Reshape((7, 7, 32)),
+        keras.layers.Conv2DTranspose(16, 4, strides=2, padding="same", activation="relu"),
+        keras.layers.Conv2DTranspose(1, 4, strides=2, padding="same", activation="tanh"),
+    ])
+''',
+    "UpSampling2D puis Conv2D, avec BatchNorm": '''
+def construire_generateur(latent_dim):
+    return keras.Sequential([
+        keras.Input(shape=(latent_dim,)),
+        keras.layers.Dense(7 * 7 * 32, use_bias=False), keras.layers.BatchNormalization(), keras.layers.LeakyReLU(0.2),
+        keras.layers.Reshape((7, 7, 32)), keras.layers.UpSampling2D(),
+        keras.layers.Conv2D(16, 3, padding="same", use_bias=False), keras.layers.BatchNormalization(),
+        keras.layers.LeakyReLU(0.2), keras.layers.UpSampling2D(),
+        keras.layers.Conv2D(1, 5, padding="same", activation="tanh"),
+    ])
 ''',
     "2·sigmoïde − 1": '''
 def construire_generateur(latent_dim):
@@ -149,6 +180,11 @@ DISCRIMINATEUR_WRONG = {
         keras.layers.Flatten(), keras.layers.Dense(1), keras.layers.Lambda(lambda t: keras.ops.squeeze(t, -1)),
     ])
 ''',
+    "stop_gradient sur l'image d'entrée": _D_DEBUT.replace(
+        "keras.Input(shape=(28, 28, 1)),", "keras.Input(shape=(28, 28, 1)), keras.layers.Lambda(keras.ops.stop_gradient),") + '''
+        keras.layers.Flatten(), keras.layers.Dense(1),
+    ])
+''',
     "entrée aplatie (784,)": '''
 def construire_discriminateur():
     return keras.Sequential([keras.Input(shape=(784,)), keras.layers.Dense(64), keras.layers.LeakyReLU(0.2),
@@ -163,6 +199,15 @@ def construire_discriminateur():
         keras.Input(shape=(28, 28, 1)), keras.layers.Flatten(),
         keras.layers.Dense(256), keras.layers.LeakyReLU(0.2), keras.layers.Dropout(0.3),
         keras.layers.Dense(1),
+    ])
+''',
+    "MaxPooling2D au lieu des pas de 2, Dropout": '''
+def construire_discriminateur():
+    return keras.Sequential([
+        keras.Input(shape=(28, 28, 1)),
+        keras.layers.Conv2D(16, 3, padding="same"), keras.layers.LeakyReLU(0.2), keras.layers.MaxPooling2D(),
+        keras.layers.Conv2D(32, 3, padding="same"), keras.layers.LeakyReLU(0.2), keras.layers.MaxPooling2D(),
+        keras.layers.Flatten(), keras.layers.Dropout(0.3), keras.layers.Dense(1),
     ])
 ''',
     "fonctionnel, BatchNorm et moyenne globale": '''
