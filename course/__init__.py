@@ -15,6 +15,8 @@ Modules (un rôle chacun, aucun effet de bord à l'import) :
 - ``voisins`` : plus proches voisins (distance et indice de la référence la plus proche), par paquets ;
 - ``qualite`` : qualité des images générées (classifieur du cours, carré de la distance de Fréchet,
   diversité dans chaque classe).
+- ``compression`` : tailles en octets (PNG, JPEG par Pillow, poids d'un modèle), figure débit–distorsion ;
+- ``detection`` : courbe ROC d'un score d'anomalie, tracée ;
 - ``colab`` : mise en route sur Google Colab (cellule en tête des notebooks, liens du README).
 
 Usage dans un notebook : ``from course import budget, donnees, graphiques, quiz``, **avant**

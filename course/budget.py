@@ -64,6 +64,7 @@ _TABLE = {
         "03_ae_convolutif": dict(n_entrainement=30_000, n_test=10_000, epoques=5, taille_lot=128, secondes=75),
         "04_vae": dict(n_entrainement=60_000, n_test=10_000, epoques=50, taille_lot=256, secondes=170),
         "05_gan": dict(n_entrainement=60_000, n_test=10_000, epoques=5, taille_lot=128, secondes=130),
+        "06_applications": dict(n_entrainement=60_000, n_test=5_000, epoques=10, taille_lot=256, secondes=110),
     },
     "rapide": {
         "00_prise_en_main": dict(n_entrainement=2_000, n_test=500, epoques=0, taille_lot=128),
@@ -72,6 +73,7 @@ _TABLE = {
         "03_ae_convolutif": dict(n_entrainement=2_000, n_test=500, epoques=2, taille_lot=128),
         "04_vae": dict(n_entrainement=5_000, n_test=500, epoques=4, taille_lot=128),
         "05_gan": dict(n_entrainement=2_560, n_test=1_000, epoques=2, taille_lot=128),
+        "06_applications": dict(n_entrainement=3_000, n_test=500, epoques=2, taille_lot=256),
     },
     "correction": {
         "00_prise_en_main": dict(n_entrainement=1_000, n_test=200, epoques=0, taille_lot=128),
@@ -80,6 +82,7 @@ _TABLE = {
         "03_ae_convolutif": dict(n_entrainement=1_000, n_test=200, epoques=1, taille_lot=128),
         "04_vae": dict(n_entrainement=1_000, n_test=200, epoques=1, taille_lot=128),
         "05_gan": dict(n_entrainement=1_024, n_test=200, epoques=1, taille_lot=128),
+        "06_applications": dict(n_entrainement=1_000, n_test=200, epoques=1, taille_lot=256),
     },
 }
 

@@ -22,6 +22,7 @@ import test_variantes_02_ae_dense as v02
 import test_variantes_03_ae_convolutif as v03
 import test_variantes_04_vae as v04
 import test_variantes_05_gan as v05
+import test_variantes_06_applications as v06
 from notebook_text import correct_submission, nbgrader_meta, read, secret_lines, with_answer
 from paths import assignments, course_copy, nbgrader, release_notebook
 from support import visible_text
@@ -43,6 +44,7 @@ MISTAKES = {
     "03_ae_convolutif": ("bruiter", v03.WRONG["bruiter"]["modifie son argument"]),
     "04_vae": ("divergence_kl", v04.KL_WRONG["sans le facteur ½"]),
     "05_gan": ("perte_discriminateur", v05.PERTE_D_WRONG["étiquettes inversées (guide keras.io : réel = 0)"]),
+    "06_applications": ("auroc", v06.AUROC_WRONG["égalités comptées pour 0"]),
 }
 STUDENTS = {"juste", "vide", "fautive"}
 # Les copies qui éprouvent nbgrader lui-même (sorties sur stderr, délai d'une cellule), pas le

@@ -18,12 +18,13 @@ import test_variantes_02_ae_dense as v02
 import test_variantes_03_ae_convolutif as v03
 import test_variantes_04_vae as v04
 import test_variantes_05_gan as v05
+import test_variantes_06_applications as v06
 from notebook_text import correct_submission, nbgrader_meta
 from partage import une_fois
 from paths import assignments, course_copy, nbgrader
 from test_correction_classe import grade, rows
 
-CATALOGUES = (v00, v01, v02, v03, v04, v05)
+CATALOGUES = (v00, v01, v02, v03, v04, v05, v06)
 CORRECT = {  # devoir -> {fonction notée: {variante: code}}
     module.ASSIGNMENT: {function: correct for function, (_, correct) in module.CATALOGUE.items()}
     for module in CATALOGUES
