@@ -60,3 +60,38 @@ def dessiner(modele, fichier="modele.png"):
     axe.set_ylim(-0.6, len(lignes) - 0.4)
     axe.set_title(modele.name, fontsize=10)
     figure.tight_layout()
+
+
+def charger_autoencodeur(chemin, latent_dim):
+    """L'autoencodeur sauvegardé dans ``chemin`` (un fichier ``.keras``), en ``(encodeur, decodeur)``,
+    ou ``None`` si le fichier manque ou ne convient pas (utilisé par ``04_vae`` pour reprendre
+    l'autoencodeur du notebook ``02_ae_dense``).
+
+    Convient : un modèle fait de deux sous-modèles Keras, l'encodeur puis le décodeur (comme
+    l'autoencodeur du notebook 02), l'encodeur de ``(28, 28, 1)`` vers ``(latent_dim,)``, le décodeur
+    de ``(latent_dim,)`` vers ``(28, 28, 1)``. Un fichier que Keras ne sait pas relire (autre version,
+    couche ``Lambda`` refusée par le chargement sûr, fichier tronqué) donne aussi ``None`` : le
+    notebook entraîne alors son propre modèle.
+    """
+    import pathlib
+
+    if not pathlib.Path(chemin).is_file():
+        return None
+    import keras
+
+    try:
+        modele = keras.models.load_model(chemin, compile=False)
+    except Exception:  # noqa: BLE001 (tout fichier illisible : le notebook s'en passe)
+        return None
+    sous_modeles = [couche for couche in modele.layers if isinstance(couche, keras.Model)]
+    if len(sous_modeles) != 2:
+        return None
+    encodeur, decodeur = sous_modeles
+    formes = {"encodeur": ((None, 28, 28, 1), (None, latent_dim)), "decodeur": ((None, latent_dim), (None, 28, 28, 1))}
+    for sous_modele, (entree, sortie) in zip((encodeur, decodeur), formes.values()):
+        try:
+            if tuple(sous_modele.input_shape) != entree or tuple(sous_modele.output_shape) != sortie:
+                return None
+        except (AttributeError, ValueError):  # plusieurs entrées ou sorties
+            return None
+    return encodeur, decodeur
