@@ -62,7 +62,7 @@ _TABLE = {
         "01_ae_lineaire": dict(n_entrainement=60_000, n_test=10_000, epoques=30, taille_lot=256, secondes=60),
         "02_ae_dense": dict(n_entrainement=60_000, n_test=10_000, epoques=20, taille_lot=256, secondes=90),
         "03_ae_convolutif": dict(n_entrainement=30_000, n_test=10_000, epoques=5, taille_lot=128, secondes=75),
-        "04_vae": dict(n_entrainement=60_000, n_test=10_000, epoques=50, taille_lot=256, secondes=170),
+        "04_vae": dict(n_entrainement=60_000, n_test=10_000, epoques=50, taille_lot=256, secondes=150),
         "05_gan": dict(n_entrainement=60_000, n_test=10_000, epoques=5, taille_lot=128, secondes=130),
         "06_applications": dict(n_entrainement=60_000, n_test=3_000, epoques=5, taille_lot=256, secondes=100),
     },
