@@ -59,6 +59,18 @@ class Answer:
 
 
 @dataclasses.dataclass(frozen=True)
+class Reused:
+    """Une fonction notée d'un devoir précédent que ce devoir fait recopier à l'étudiant : sa cellule
+    solution (``grade_id`` : son nom) n'a ni test ni points ici ; la version étudiante la laisse vide,
+    comme dans le devoir d'origine, sans donner la solution de celui-ci."""
+
+    name: str
+    parameters: tuple[Parameter, ...]
+    signature: str
+    origin: str  # le devoir où elle est notée
+
+
+@dataclasses.dataclass(frozen=True)
 class Assignment:
     """Un devoir nbgrader : ``source/<id>/<id>.ipynb`` et ``release/<id>/<id>.ipynb``."""
 
@@ -68,6 +80,7 @@ class Assignment:
     interactive: str
     functions: tuple[Function, ...]
     answers: tuple[Answer, ...] = ()
+    reused: tuple[Reused, ...] = ()
 
     @property
     def points(self):
@@ -173,8 +186,11 @@ def _assignment(entry):
         id=where, title=entry["title"], learns=entry["learns"], interactive=entry["interactive"],
         functions=tuple(_function(f, where) for f in entry.get("functions", ())),
         answers=tuple(_answer(a, where) for a in entry.get("answers", ())),
+        reused=tuple(Reused(*parse_signature(r["signature"]), r["signature"], r["from"])
+                     for r in entry.get("reused", ())),
     )
-    names = [f.name for f in assignment.functions] + [a.cell for a in assignment.answers]
+    names = ([f.name for f in assignment.functions] + [a.cell for a in assignment.answers]
+             + [r.name for r in assignment.reused])
     if len(names) != len(set(names)):
         raise ValueError(f"{where} : un nom noté apparaît deux fois dans le contrat")
     return assignment
@@ -192,6 +208,12 @@ def load(path=CONTRACT_PATH):
     ids = [a.id for a in assignments]
     if len(ids) != len(set(ids)):
         raise ValueError(f"devoir en double dans le contrat : {ids}")
+    for position, assignment in enumerate(assignments):
+        for reused in assignment.reused:
+            earlier = {a.id: a for a in assignments[:position]}.get(reused.origin)
+            if earlier is None or reused.signature not in [f.signature for f in earlier.functions]:
+                raise ValueError(f"{assignment.id}/{reused.name} : {reused.signature} n'est pas une fonction "
+                                 f"notée d'un devoir précédent ({reused.origin!r})")
     return Contract(dict(data.get("conventions", {})), assignments)
 
 

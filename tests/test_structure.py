@@ -78,7 +78,7 @@ def test_grade_ids_are_unique_and_imports_are_locked(assignment):
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_solution_cells_define_the_contract_signatures(assignment):
     solutions, _ = graded_cells(assignment)
-    for function in CONTRACT[assignment].functions:
+    for function in CONTRACT[assignment].functions + CONTRACT[assignment].reused:
         assert function.name in solutions, f"pas de cellule solution '{function.name}'"
         node = definition(solutions[function.name], function.name)
         assert node is not None, f"la cellule '{function.name}' ne définit pas def {function.name}("
@@ -94,8 +94,29 @@ def test_solution_cells_define_the_contract_signatures(assignment):
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_no_other_solution_cell_than_the_contract(assignment):
     solutions, _ = graded_cells(assignment)
-    extra = set(solutions) - set(CONTRACT[assignment].points)
+    extra = set(solutions) - set(CONTRACT[assignment].points) - {r.name for r in CONTRACT[assignment].reused}
     assert not extra, f"cellules solution hors du contrat : {sorted(extra)}"
+
+
+@pytest.mark.parametrize("assignment", [a for a in ASSIGNMENTS if CONTRACT[a].reused])
+def test_a_reused_function_is_not_given_away(assignment):
+    # Contrat ([conventions] reused) : la fonction notée d'un devoir précédent que celui-ci réutilise
+    # est recopiée par l'étudiant (cellule solution sans test ni points) ; la version étudiante ne
+    # contient pas sa solution, ni là ni ailleurs.
+    solutions, tests = graded_cells(assignment)
+    release = read(release_notebook(assignment))
+    for reused in CONTRACT[assignment].reused:
+        assert not [t for t in tests if t.startswith(f"test_{reused.name}")], f"{reused.name} n'est pas notée ici"
+        solution = solutions[reused.name].split("### BEGIN SOLUTION")[1].split("### END SOLUTION")[0]
+        body = [line.strip() for line in solution.splitlines() if line.strip()]
+        assert body, f"la cellule '{reused.name}' de la source a une solution"
+        shown = "\n".join(cell.source for cell in release.cells)
+        leaked = [line for line in body if line in shown]
+        assert not leaked, f"{assignment} (version étudiante) montre la solution de {reused.name} : {leaked}"
+        definitions = [c for c in release.cells
+                       if c.cell_type == "code" and definition(c.source, reused.name) is not None]
+        assert [nbgrader_meta(c).get("grade_id") for c in definitions] == [reused.name], (
+            f"{reused.name} : une seule définition, dans sa cellule réponse")
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
