@@ -597,7 +597,8 @@ def pas_generateur(generateur, discriminateur, optimiseur_g, z):
 ''',
 }
 
-QUIZ = {"reponse_q1": quiz_variants("reponse_q1", "b"), "reponse_q2": quiz_variants("reponse_q2", "c")}
+QUIZ = {"reponse_q1": quiz_variants("reponse_q1", "b"), "reponse_q2": quiz_variants("reponse_q2", "c"),
+        "reponse_q3": quiz_variants("reponse_q3", "b")}
 
 CATALOGUE = {
     "construire_generateur": (GENERATEUR_WRONG, GENERATEUR_CORRECT),
