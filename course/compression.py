@@ -12,14 +12,15 @@ import io
 
 import numpy as np
 
+from course import graphiques
+
 OCTETS_BRUTS = 28 * 28  # une image en niveaux de gris, un octet par pixel
 
 
 def en_octets(images):
-    """float ``(n, 28, 28[, 1])`` dans [0, 1] -> uint8 ``(n, 28, 28)`` (arrondi au plus proche)."""
-    images = np.asarray(images, dtype=np.float32)
-    if images.ndim == 4:
-        images = images[..., 0]
+    """float dans [0, 1], toute forme d'images de ``graphiques.en_images`` -> uint8 ``(n, 28, 28)``
+    (arrondi au plus proche)."""
+    images = graphiques.en_images(images).astype(np.float32)
     return np.round(np.clip(images, 0.0, 1.0) * 255).astype(np.uint8)
 
 

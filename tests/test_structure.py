@@ -110,9 +110,13 @@ def test_a_reused_function_is_not_given_away(assignment):
         solution = solutions[reused.name].split("### BEGIN SOLUTION")[1].split("### END SOLUTION")[0]
         body = [line.strip() for line in solution.splitlines() if line.strip()]
         assert body, f"la cellule '{reused.name}' de la source a une solution"
-        shown = "\n".join(cell.source for cell in release.cells)
-        leaked = [line for line in body if line in shown]
-        assert not leaked, f"{assignment} (version étudiante) montre la solution de {reused.name} : {leaked}"
+        # Une ligne isolée (« entree = keras.Input(...) ») n'est pas une solution : la fuite, c'est une
+        # cellule qui en reprend au moins la moitié des lignes (et deux au moins).
+        for cell in release.cells:
+            lines = {line.strip() for line in cell.source.splitlines()}
+            leaked = [line for line in body if line in lines]
+            assert len(leaked) < max(2, (len(body) + 1) // 2), (
+                f"{assignment} (version étudiante) montre la solution de {reused.name} : {leaked}")
         definitions = [c for c in release.cells
                        if c.cell_type == "code" and definition(c.source, reused.name) is not None]
         assert [nbgrader_meta(c).get("grade_id") for c in definitions] == [reused.name], (
