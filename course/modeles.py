@@ -95,3 +95,54 @@ def charger_autoencodeur(chemin, latent_dim):
         except (AttributeError, ValueError):  # plusieurs entrées ou sorties
             return None
     return encodeur, decodeur
+
+
+def sauver_generateur(generateur, chemin, secondes, epoques):
+    """Sauvegarde ``generateur`` dans ``chemin`` (un fichier ``.keras``) et, à côté, un petit JSON de
+    même nom (``generateur.keras`` -> ``generateur.json``) : ``{"secondes": durée de son entraînement,
+    "epoques": époques faites, "latent_dim": dimension de son bruit}`` (utilisé par ``05_gan`` pour
+    ses deux générateurs, que ``06_applications`` reprend par ``charger_generateur``). Renvoie ce
+    dictionnaire."""
+    import json
+    import pathlib
+
+    chemin = pathlib.Path(chemin)
+    infos = {"secondes": round(float(secondes), 1), "epoques": int(epoques),
+             "latent_dim": int(generateur.inputs[0].shape[-1])}
+    generateur.save(chemin)
+    chemin.with_suffix(".json").write_text(json.dumps(infos) + "\n", encoding="utf-8")
+    return infos
+
+
+def charger_generateur(chemin, latent_dim, conditionnel=False):
+    """Le générateur sauvegardé dans ``chemin`` par ``sauver_generateur``, en ``(generateur, infos)``,
+    ou ``None`` si le fichier manque ou ne convient pas.
+
+    Convient : un modèle Keras de ``(latent_dim,)`` vers ``(28, 28, 1)`` ; ``conditionnel=True`` : de
+    deux entrées, ``[(latent_dim,), (10,)]`` (le bruit puis l'étiquette en one-hot), vers
+    ``(28, 28, 1)``. Un fichier que Keras ne sait pas relire (autre version, fichier tronqué) donne
+    aussi ``None`` : le notebook entraîne alors son propre générateur. ``infos`` : le JSON voisin
+    (``secondes``, ``epoques``, ``latent_dim``), ``{}`` s'il manque ou est illisible.
+    """
+    import json
+    import pathlib
+
+    chemin = pathlib.Path(chemin)
+    if not chemin.is_file():
+        return None
+    import keras
+
+    try:
+        modele = keras.models.load_model(chemin, compile=False)
+        entrees = [tuple(entree.shape) for entree in modele.inputs]
+        sorties = [tuple(sortie.shape) for sortie in modele.outputs]
+    except Exception:  # noqa: BLE001 (tout fichier illisible : le notebook s'en passe)
+        return None
+    attendues = [(None, latent_dim), (None, 10)] if conditionnel else [(None, latent_dim)]
+    if entrees != attendues or sorties != [(None, 28, 28, 1)]:
+        return None
+    try:
+        infos = json.loads(chemin.with_suffix(".json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        infos = {}
+    return modele, infos if isinstance(infos, dict) else {}
