@@ -5,7 +5,9 @@ Les erreurs cataloguées sont celles qu'un étudiant fait en écrivant ces fonct
 au lieu de l'arrondi, 2**b niveaux au lieu de 2**b − 1 pas, valeurs hors de l'intervalle non
 ramenées, bornes par dimension ignorées, type trop petit pour 12 ou 16 bits, niveaux pris au milieu
 des cases ; pour l'AUROC, égalités comptées pour 0 ou pour 1, rangs sans moyenne pour les égalités,
-courbe ROC qui coupe les égalités, étiquettes inversées, cas sans anomalie non signalé.
+courbe ROC qui coupe les égalités, étiquettes inversées, cas sans anomalie non signalé ; pour
+le VAE conditionnel, étiquette (ou image, ou code) ignorée, entrées dans l'autre ordre, tête
+bornée, tirage oublié, sortie coupée, resserrée ou sans forme d'image.
 """
 
 from variant_harness import catalogue_tests, quiz_variants
@@ -191,12 +193,140 @@ AUROC_CORRECT = {
 '''),
 }
 
-QUIZ = {"reponse_q1": quiz_variants("reponse_q1", "b"), "reponse_q2": quiz_variants("reponse_q2", "c")}
+
+def encodeur_variant(corps):
+    return ("def encodeur_conditionnel(latent_dim):\n"
+            "    image, etiquette = keras.Input(shape=(28, 28, 1)), keras.Input(shape=(10,))\n" + corps)
+
+
+def _tetes(z_mean="", z_log_var=""):
+    return f"""
+    z_mean = keras.layers.Dense(latent_dim{z_mean})(h)
+    z_log_var = keras.layers.Dense(latent_dim{z_log_var})(h)
+    return keras.Model([image, etiquette], [z_mean, z_log_var, Echantillonnage()([z_mean, z_log_var])])
+"""
+
+
+_CACHEES = """
+    h = keras.layers.Dense(256, activation="relu")(h)
+    h = keras.layers.Dense(128, activation="relu")(h)"""
+_ENTREE = """
+    h = keras.layers.Concatenate()([keras.layers.Flatten()(image), etiquette])"""
+
+ENCODEUR_WRONG = {
+    "étiquette ignorée": encodeur_variant("""
+    h = keras.layers.Flatten()(image)""" + _CACHEES + """
+    z_mean = keras.layers.Dense(latent_dim)(h)
+    z_log_var = keras.layers.Dense(latent_dim)(h)
+    modele = keras.Model(image, [z_mean, z_log_var, Echantillonnage()([z_mean, z_log_var])])
+    return keras.Model([image, etiquette], modele(image))
+"""),
+    "image ignorée": encodeur_variant("""
+    h = etiquette""" + _CACHEES + _tetes()),
+    "entrées dans l'autre ordre": encodeur_variant(_ENTREE + _CACHEES + """
+    z_mean = keras.layers.Dense(latent_dim)(h)
+    z_log_var = keras.layers.Dense(latent_dim)(h)
+    return keras.Model([etiquette, image], [z_mean, z_log_var, Echantillonnage()([z_mean, z_log_var])])
+"""),
+    "ReLU sur z_log_var": encodeur_variant(_ENTREE + _CACHEES + _tetes(z_log_var=', activation="relu"')),
+    "tanh sur z_mean": encodeur_variant(_ENTREE + _CACHEES + _tetes(z_mean=', activation="tanh"')),
+    "z = z_mean, sans tirage": encodeur_variant(_ENTREE + _CACHEES + """
+    z_mean = keras.layers.Dense(latent_dim)(h)
+    z_log_var = keras.layers.Dense(latent_dim)(h)
+    return keras.Model([image, etiquette], [z_mean, z_log_var, z_mean])
+"""),
+    "une seule tête pour les deux": encodeur_variant(_ENTREE + _CACHEES + """
+    z_mean = keras.layers.Dense(latent_dim)(h)
+    return keras.Model([image, etiquette], [z_mean, z_mean, Echantillonnage()([z_mean, z_mean])])
+"""),
+    "deux sorties seulement": encodeur_variant(_ENTREE + _CACHEES + """
+    return keras.Model([image, etiquette], [keras.layers.Dense(latent_dim)(h), keras.layers.Dense(latent_dim)(h)])
+"""),
+}
+
+ENCODEUR_CORRECT = {
+    "convolutif, étiquette en canaux": encodeur_variant("""
+    canaux = keras.layers.UpSampling2D(28)(keras.layers.Reshape((1, 1, 10))(etiquette))
+    h = keras.layers.Concatenate()([image, canaux])
+    h = keras.layers.Conv2D(16, 3, strides=2, padding="same", activation="relu")(h)
+    h = keras.layers.Conv2D(32, 3, strides=2, padding="same", activation="relu")(h)
+    h = keras.layers.Dense(64, activation="relu")(keras.layers.Flatten()(h))""" + _tetes()),
+    "étiquette après la première couche": encodeur_variant("""
+    h = keras.layers.Dense(256, activation="relu")(keras.layers.Flatten()(image))
+    h = keras.layers.Concatenate()([h, etiquette])
+    h = keras.layers.Dense(128, activation="relu")(h)""" + _tetes()),
+    "une Dense(2·latent_dim) coupée en deux": encodeur_variant(_ENTREE + _CACHEES + """
+    deux = keras.layers.Dense(2 * latent_dim)(h)
+    z_mean, z_log_var = deux[:, :latent_dim], deux[:, latent_dim:]
+    return keras.Model([image, etiquette], [z_mean, z_log_var, Echantillonnage()([z_mean, z_log_var])])
+"""),
+}
+
+
+def decodeur_variant(corps):
+    return ("def decodeur_conditionnel(latent_dim):\n"
+            "    z, etiquette = keras.Input(shape=(latent_dim,)), keras.Input(shape=(10,))\n" + corps)
+
+
+_MILIEU = """
+    h = keras.layers.Dense(128, activation="relu")(h)
+    h = keras.layers.Dense(256, activation="relu")(h)"""
+_CONCAT = """
+    h = keras.layers.Concatenate()([z, etiquette])"""
+
+
+def _sortie(activation='"sigmoid"', apres="", entrees="[z, etiquette]"):
+    return f"""
+    sortie = keras.layers.Dense(784, activation={activation})(h){apres}
+    return keras.Model({entrees}, keras.layers.Reshape((28, 28, 1))(sortie))
+"""
+
+
+DECODEUR_WRONG = {
+    "étiquette ignorée": decodeur_variant("""
+    h = z""" + _MILIEU + """
+    modele = keras.Model(z, keras.layers.Reshape((28, 28, 1))(keras.layers.Dense(784, activation="sigmoid")(h)))
+    return keras.Model([z, etiquette], modele(z))
+"""),
+    "code z ignoré": decodeur_variant("""
+    h = etiquette""" + _MILIEU + _sortie()),
+    "entrées dans l'autre ordre": decodeur_variant(_CONCAT + _MILIEU + _sortie(entrees="[etiquette, z]")),
+    "sortie linéaire, sans sigmoïde": decodeur_variant(_CONCAT + _MILIEU + _sortie(activation="None")),
+    "sigmoïde coupée à [0,05 ; 0,95]": decodeur_variant(
+        _CONCAT + _MILIEU + _sortie(apres="\n    sortie = keras.ops.clip(sortie, 0.05, 0.95)")),
+    "0,98·sigmoïde + 0,01": decodeur_variant(_CONCAT + _MILIEU + _sortie(apres="\n    sortie = 0.98 * sortie + 0.01")),
+    "ReLU en sortie": decodeur_variant(_CONCAT + _MILIEU + _sortie(activation='"relu"')),
+    "sortie (784,) sans Reshape": decodeur_variant(_CONCAT + _MILIEU + """
+    return keras.Model([z, etiquette], keras.layers.Dense(784, activation="sigmoid")(h))
+"""),
+}
+
+DECODEUR_CORRECT = {
+    "convolution transposée, étiquette en canaux": decodeur_variant(_CONCAT + """
+    h = keras.layers.Reshape((7, 7, 16))(keras.layers.Dense(7 * 7 * 16, activation="relu")(h))
+    canaux = keras.layers.UpSampling2D(7)(keras.layers.Reshape((1, 1, 10))(etiquette))
+    h = keras.layers.Concatenate()([h, canaux])
+    h = keras.layers.Conv2DTranspose(32, 3, strides=2, padding="same", activation="relu")(h)
+    sortie = keras.layers.Conv2DTranspose(1, 3, strides=2, padding="same", activation="sigmoid")(h)
+    return keras.Model([z, etiquette], sortie)
+"""),
+    "étiquette aux deux couches cachées": decodeur_variant(_CONCAT + """
+    h = keras.layers.Dense(128, activation="relu")(h)
+    h = keras.layers.Dense(256, activation="relu")(keras.layers.Concatenate()([h, etiquette]))""" + _sortie()),
+    "sortie coupée à [1e-7 ; 1 − 1e-7]": decodeur_variant(
+        _CONCAT + _MILIEU + _sortie(apres="\n    sortie = keras.ops.clip(sortie, 1e-7, 1 - 1e-7)")),
+}
+
+
+QUIZ = {"reponse_q1": quiz_variants("reponse_q1", "b"), "reponse_q2": quiz_variants("reponse_q2", "c"),
+        "reponse_q3": quiz_variants("reponse_q3", "b"), "reponse_q4": quiz_variants("reponse_q4", "b")}
 
 CATALOGUE = {
     "quantifier": (QUANTIFIER_WRONG, QUANTIFIER_CORRECT),
     "dequantifier": (DEQUANTIFIER_WRONG, DEQUANTIFIER_CORRECT),
     "auroc": (AUROC_WRONG, AUROC_CORRECT),
+    "encodeur_conditionnel": (ENCODEUR_WRONG, ENCODEUR_CORRECT),
+    "decodeur_conditionnel": (DECODEUR_WRONG, DECODEUR_CORRECT),
     **QUIZ,
 }
 
