@@ -3,6 +3,7 @@
 Modules (un rôle chacun, aucun effet de bord à l'import) :
 
 - ``budget`` : tailles des exécutions (époques, sous-ensembles) selon le mode ;
+- ``entrainement`` : limite de temps, barre de progression et bilan d'un entraînement (``Suivi``) ;
 - ``donnees`` : chargement hors ligne de Fashion-MNIST, noms des classes ;
 - ``graphiques`` : grilles d'images (originales et reconstructions) ;
 - ``quiz`` : questions d'auto-évaluation à réponse immédiate ;
@@ -12,6 +13,10 @@ Modules (un rôle chacun, aucun effet de bord à l'import) :
 - ``modeles`` : dessin d'un modèle Keras, avec ou sans Graphviz ;
 - ``verifications`` : données aux propriétés connues pour les cellules de test ;
 - ``galerie`` : suivi de l'entraînement d'un GAN (galerie d'un lot latent fixe, pertes par pas) ;
+- ``gans`` : le GAN au pas soigné (``GANAvance``, pertes de l'étudiant en arguments) et les réseaux
+  du GAN conditionnel (``05_gan``, repris par ``06_applications``) ;
+- ``vae`` : le VAE ordinaire ou conditionnel (fonctions de l'étudiant en arguments), les termes de la
+  −ELBO par image (``04_vae``, ``06_applications``) ;
 - ``voisins`` : plus proches voisins (distance et indice de la référence la plus proche), par paquets ;
 - ``qualite`` : qualité des images générées (classifieur du cours, carré de la distance de Fréchet,
   diversité dans chaque classe).

@@ -1,5 +1,6 @@
-"""Les pas d'entraînement des classes ``GAN`` et ``GANAvance`` de 05_gan (code du notebook source,
-avec les solutions de référence), refaits à la main.
+"""Les pas d'entraînement de la classe ``GAN`` de 05_gan (code du notebook source, avec les solutions
+de référence) et de ``course.gans.GANAvance`` (avec les pertes de référence du notebook), refaits à
+la main.
 
 Avec deux descentes de gradient simples (SGD), deux pas de ``train_step`` doivent donner exactement
 les poids d'un calcul indépendant. ``GAN`` (le pas standard, qui appelle ``pas_discriminateur`` puis
@@ -17,6 +18,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
+from course import gans
 from paths import ROOT
 
 spec = importlib.util.spec_from_file_location("shared", ROOT / "benchmarks" / "shared.py")
@@ -112,7 +114,8 @@ def test_standard_train_step_matches_an_independent_computation(ns, eager):
 def test_advanced_train_step_matches_an_independent_computation(ns, eager):
     lots = np.random.default_rng(0).uniform(-1, 1, size=(2, LOT, 28, 28, 1)).astype("float32")
     generateur, discriminateur = petits_reseaux()
-    gan = ns["GANAvance"](generateur, discriminateur, LATENT, gamma_r1=GAMMA)
+    gan = gans.GANAvance(generateur, discriminateur, LATENT, ns["perte_discriminateur"], ns["perte_generateur"],
+                         gamma_r1=GAMMA)
     gan.compile(optimiseur_d=keras.optimizers.SGD(TAUX), optimiseur_g=keras.optimizers.SGD(TAUX), run_eagerly=eager)
     historique = gan.fit(tf.data.Dataset.from_tensor_slices(lots), epochs=1, shuffle=False, verbose=0)
     obtenus = poids(generateur, discriminateur)
