@@ -166,7 +166,8 @@ def preparer_vae(x_01):
     """Le VAE de 04_vae (dimension latente 2), compilé comme le notebook (calendrier du taux
     d'apprentissage de son budget complet, comme benchmarks/vae_elbo.py)."""
     ns = shared.notebook_namespace(shared.source_notebook("04_vae"))
-    vae = ns["VAE"](ns["construire_encodeur"](2), ns["construire_decodeur"](2))
+    vae = ns["vae"].VAE(ns["construire_encodeur"](2), ns["construire_decodeur"](2), ns["perte_reconstruction"],
+                        ns["divergence_kl"])
     lots_vae = ns["lots_entrainement"](x_01)
     ns["compiler_vae"](vae, ns["budget"].tailles("04_vae", "complet").epoques * len(lots_vae))
     return vae, lots_vae, vae.decodeur, lambda images: images

@@ -35,8 +35,13 @@ NOTEBOOK = shared.source_notebook("04_vae")
 
 def notebook_namespace():
     """Exécute les cellules de définition verrouillées et les solutions du notebook ; renvoie
-    l'espace de noms (construire_encodeur, construire_decodeur, VAE, Echantillonnage...)."""
+    l'espace de noms (construire_encodeur, construire_decodeur, Echantillonnage, vae : course.vae...)."""
     return shared.notebook_namespace(NOTEBOOK)
+
+
+def vae_du_notebook(ns, encodeur, decodeur):
+    """Le VAE du notebook : ``course.vae.VAE`` avec les fonctions de perte de ses solutions."""
+    return ns["vae"].VAE(encodeur, decodeur, ns["perte_reconstruction"], ns["divergence_kl"])
 
 
 def classic_models(ns, latent_dim=2):
@@ -80,7 +85,7 @@ def entrainer(nom, ns, construire, x_train, x_test, duree, pas, comme_le_noteboo
     keras.utils.set_random_seed(0)
     encodeur, decodeur = construire()
     print(f"{nom} : {encodeur.count_params() + decodeur.count_params()} paramètres", flush=True)
-    vae = ns["VAE"](encodeur, decodeur)
+    vae = vae_du_notebook(ns, encodeur, decodeur)
     if comme_le_notebook:
         lots = ns["lots_entrainement"](x_train)
         ns["compiler_vae"](vae, ns["budget"].tailles("04_vae", "complet").epoques * len(lots))

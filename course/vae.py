@@ -1,9 +1,10 @@
-"""Le VAE, ordinaire ou conditionnel, pour les notebooks qui réutilisent celui du notebook 04.
+"""Le VAE, ordinaire ou conditionnel, des notebooks 04 et 06.
 
-Le notebook ``04_vae`` écrit sa classe ``VAE`` sous les yeux de l'étudiant ; ``06_applications`` en
-a besoin deux fois (un VAE par classe tenue à l'écart, un VAE conditionnel). Ce module en donne une
-version qui ne contient aucune solution : le tirage, la KL et la reconstruction sont les fonctions
-de l'étudiant (recopiées dans 06 depuis 04), passées en argument. Usage ::
+Le notebook ``04_vae`` s'en sert et en affiche le code (``inspect.getsource``) : l'étudiant y lit
+le ``train_step`` ; ``06_applications`` en a besoin deux fois (un VAE par classe tenue à l'écart,
+un VAE conditionnel). Le module ne contient aucune solution : le tirage, la KL et
+la reconstruction sont les fonctions de l'étudiant (recopiées dans 06 depuis 04), passées en
+argument. Usage ::
 
     from course import vae
     Echantillonnage = vae.couche_echantillonnage(echantillonnage)   # la fonction de l'étudiant

@@ -5,7 +5,7 @@ import re
 
 import nbformat
 
-from paths import release_notebook, source_notebook
+from paths import ROOT, release_notebook, source_notebook
 
 MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION", "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS")
 REGION = {
@@ -26,13 +26,17 @@ def secret_lines(assignment, kind):
     """Lignes propres aux régions ``kind`` (``solution`` ou ``hidden``) du notebook source.
 
     Une ligne qui figure aussi hors de ces régions (un import, un ``return``) n'est pas
-    secrète : seules restent celles qu'une version étudiante ne doit jamais contenir. Une ligne
+    secrète : seules restent celles qu'une version étudiante ne doit jamais contenir. Une ligne du
+    paquet ``course`` ne l'est pas davantage : l'étudiant l'installe, et ``04_vae`` affiche le code
+    de sa classe ``VAE`` (``with tf.GradientTape() as bande:``, comme dans ses tests cachés). Une ligne
     faite seulement de mots-clés et de ponctuation (``) from None``, ``else:``) ne dit rien du
     test et se retrouve dans n'importe quelle trace d'erreur (celle de Keras contient
     ``raise e.with_traceback(filtered_tb) from None``) : elle ne compte pas non plus.
     """
     nb = read(source_notebook(assignment))
     inside, outside = set(), set()
+    for module in (ROOT / "course").glob("*.py"):
+        outside.update(line.strip() for line in module.read_text(encoding="utf-8").splitlines())
     for cell in nb.cells:
         text = cell.source
         for match in REGION[kind].finditer(text):

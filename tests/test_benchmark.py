@@ -31,7 +31,7 @@ def test_benchmark_runs_the_notebook_code_and_the_classic_recipe():
         assert [tuple(o.shape) for o in outputs] == [(3, 2)] * 3
     encodeur, decodeur = vae_elbo.classic_models(ns)
     assert tuple(decodeur.output_shape) == (None, 28, 28, 1)
-    vae = ns["VAE"](encodeur, decodeur)
+    vae = vae_elbo.vae_du_notebook(ns, encodeur, decodeur)
     x = np.random.default_rng(0).random((600, 28, 28, 1)).astype("float32")
     value = vae_elbo.moins_elbo(ns, vae, x)()
     assert np.isfinite(value) and value > 0
