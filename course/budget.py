@@ -64,7 +64,7 @@ _TABLE = {
         "03_ae_convolutif": dict(n_entrainement=30_000, n_test=10_000, epoques=5, taille_lot=128, secondes=75),
         "04_vae": dict(n_entrainement=60_000, n_test=10_000, epoques=50, taille_lot=256, secondes=150),
         "05_gan": dict(n_entrainement=60_000, n_test=10_000, epoques=5, taille_lot=128, secondes=130),
-        "06_applications": dict(n_entrainement=60_000, n_test=2_000, epoques=5, taille_lot=256, secondes=100),
+        "06_applications": dict(n_entrainement=60_000, n_test=2_000, epoques=5, taille_lot=256, secondes=90),
     },
     "rapide": {
         "00_prise_en_main": dict(n_entrainement=2_000, n_test=500, epoques=0, taille_lot=128),
