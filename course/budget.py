@@ -73,7 +73,7 @@ _TABLE = {
         "03_ae_convolutif": dict(n_entrainement=2_000, n_test=500, epoques=2, taille_lot=128),
         "04_vae": dict(n_entrainement=5_000, n_test=500, epoques=4, taille_lot=128),
         "05_gan": dict(n_entrainement=2_560, n_test=1_000, epoques=2, taille_lot=128),
-        "06_applications": dict(n_entrainement=3_000, n_test=500, epoques=2, taille_lot=256),
+        "06_applications": dict(n_entrainement=2_000, n_test=500, epoques=2, taille_lot=256),
     },
     "correction": {
         "00_prise_en_main": dict(n_entrainement=1_000, n_test=200, epoques=0, taille_lot=128),
