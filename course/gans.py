@@ -22,22 +22,15 @@ import keras
 import tensorflow as tf
 
 
-class GANAvance(keras.Model):
-    """GAN entraîné par un pas soigné : Adam β₂ = 0,99 (``compiler_gan(modele, beta_2=0.99)``),
-    pénalité R1 un pas sur quatre (multipliée par 4), un seul passage du générateur par pas.
+class GANDeBase(keras.Model):
+    """Ce que partagent le GAN du notebook 05 (son ``train_step`` appelle les pas de l'étudiant) et
+    ``GANAvance`` : les deux réseaux, la dimension du bruit, sa source d'aléa (graine 0), deux
+    optimiseurs donnés à ``compile(optimiseur_d, optimiseur_g)`` et deux métriques suivies,
+    ``perte_d`` et ``perte_g``. Une sous-classe écrit ``train_step``."""
 
-    ``perte_discriminateur(logits_reels, logits_faux)`` et ``perte_generateur(logits_faux)`` (logits
-    ``(batch, 1)`` -> scalaire) sont les pertes de l'étudiant. ``gamma_r1`` : poids γ de la
-    pénalité R1 (0 pour l'enlever). Un lot d'images ``(batch, 28, 28, 1)`` entraîne un GAN
-    ordinaire ; un lot ``(images, étiquettes one-hot (batch, 10))``, un GAN conditionnel. Suit deux
-    métriques : ``perte_d`` (sans la pénalité) et ``perte_g``."""
-
-    def __init__(self, generateur, discriminateur, latent_dim, perte_discriminateur, perte_generateur,
-                 gamma_r1=1.0, **kwargs):
+    def __init__(self, generateur, discriminateur, latent_dim, **kwargs):
         super().__init__(**kwargs)
         self.generateur, self.discriminateur, self.latent_dim = generateur, discriminateur, latent_dim
-        self.perte_discriminateur, self.perte_generateur = perte_discriminateur, perte_generateur
-        self.gamma_r1 = gamma_r1
         self.bruit = keras.random.SeedGenerator(0)
         self.suivi_d = keras.metrics.Mean(name="perte_d")
         self.suivi_g = keras.metrics.Mean(name="perte_g")
@@ -49,6 +42,23 @@ class GANAvance(keras.Model):
     def compile(self, optimiseur_d, optimiseur_g, **kwargs):
         super().compile(**kwargs)
         self.optimiseur_d, self.optimiseur_g = optimiseur_d, optimiseur_g
+
+
+class GANAvance(GANDeBase):
+    """GAN entraîné par un pas soigné : Adam β₂ = 0,99 (``compiler_gan(modele, beta_2=0.99)``),
+    pénalité R1 un pas sur quatre (multipliée par 4), un seul passage du générateur par pas.
+
+    ``perte_discriminateur(logits_reels, logits_faux)`` et ``perte_generateur(logits_faux)`` (logits
+    ``(batch, 1)`` -> scalaire) sont les pertes de l'étudiant. ``gamma_r1`` : poids γ de la
+    pénalité R1 (0 pour l'enlever). Un lot d'images ``(batch, 28, 28, 1)`` entraîne un GAN
+    ordinaire ; un lot ``(images, étiquettes one-hot (batch, 10))``, un GAN conditionnel. Suit deux
+    métriques : ``perte_d`` (sans la pénalité) et ``perte_g``."""
+
+    def __init__(self, generateur, discriminateur, latent_dim, perte_discriminateur, perte_generateur,
+                 gamma_r1=1.0, **kwargs):
+        super().__init__(generateur, discriminateur, latent_dim, **kwargs)
+        self.perte_discriminateur, self.perte_generateur = perte_discriminateur, perte_generateur
+        self.gamma_r1 = gamma_r1
 
     def generer(self, z, etiquettes=None, training=False):
         """Images ``(batch, 28, 28, 1)`` dans [-1, 1] pour des bruits ``z`` ``(batch, latent_dim)``."""
