@@ -68,3 +68,48 @@ def test_complet_bounds_every_training_notebook_and_parts_scale_the_bound():
         assert (tailles.secondes is None) == (tailles.epoques == 0), notebook
     tailles = budget.tailles("05_gan", "complet")
     assert entrainement.Suivi(tailles, part=0.5).limite.secondes == tailles.secondes / 2
+
+
+def test_a_restored_starting_point_trains_like_a_fresh_model_without_tracing_again():
+    """Un modèle remis à son point de départ (poids et optimiseur) puis entraîné sur A finit avec les
+    poids d'un modèle neuf entraîné sur A, même après un premier entraînement sur B ; son pas n'est
+    tracé qu'une fois. Remettre les poids sans l'optimiseur (moyennes d'Adam, compteur de pas) ne
+    suffit pas : le test le vérifie aussi."""
+    generateur = np.random.default_rng(0)
+    a, b = (generateur.normal(size=(48, 4)).astype("float32") for _ in range(2))
+
+    def modele():
+        keras.utils.set_random_seed(0)
+        reseau = keras.Sequential([keras.Input((4,)), keras.layers.Dense(8, activation="tanh"), keras.layers.Dense(1)])
+        reseau.compile(optimizer=keras.optimizers.Adam(0.05), loss="mse")
+        return reseau
+
+    def entrainer(reseau, x):
+        reseau.fit(x, x[:, :1] ** 2, epochs=3, batch_size=8, shuffle=False, verbose=0)
+        return [np.array(v) for v in reseau.weights]
+
+    attendus = entrainer(modele(), a)
+    partage = modele()
+    depart = entrainement.PointDeDepart(partage)
+    entrainer(partage, b)
+    fonction = partage.train_function
+    depart.restaurer()
+    for obtenu, attendu in zip(entrainer(partage, a), attendus):
+        np.testing.assert_allclose(obtenu, attendu, rtol=1e-5, atol=1e-6)
+    assert partage.train_function is fonction  # le pas tracé pour B a resservi
+
+    # Les poids seuls : l'optimiseur garde l'état laissé par A, l'entraînement suivant s'en ressent.
+    for variable, valeur in zip(partage.variables, depart.poids):
+        variable.assign(valeur)
+    ecart = max(np.abs(o - e).max() for o, e in zip(entrainer(partage, a), attendus))
+    assert ecart > 1e-3, ecart
+
+
+def test_a_starting_point_needs_a_compiled_model():
+    reseau = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
+    try:
+        entrainement.PointDeDepart(reseau)
+    except ValueError as erreur:
+        assert "compilé" in str(erreur)
+    else:
+        raise AssertionError("un modèle non compilé doit être refusé")
