@@ -29,7 +29,7 @@ from paths import ROOT, component_missing
 from support import free_port
 
 IGNORED = shutil.ignore_patterns(
-    ".git", ".venv", "__pycache__", "*.egg-info", ".pytest_cache", ".ipynb_checkpoints",
+    ".git", ".venv", ".venv-*", "__pycache__", "*.egg-info", ".pytest_cache", ".ipynb_checkpoints",
     "rapports", "submitted", "autograded", "feedback", "exchange", "gradebook.db*", "*.keras",
 )
 
