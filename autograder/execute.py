@@ -207,11 +207,12 @@ class GradingExecute(Execute):
 
 
 def grade_notebook(notebook_json: str, limits: Limits = Limits(), sandbox_mode: str = "bwrap",
-                   preload: bool = True) -> Graded:
+                   preload: bool = True, name: str | None = None) -> Graded:
     """Exécute une copie préparée (sortie de ``record.prepare``) et la note ; renvoie un ``Graded``.
 
     ``preload`` : noyau dupliqué du modèle de noyaux du travailleur (``isolation/forkserver.py``)
-    quand il peut servir, sinon lancé par son propre bac à sable.
+    quand il peut servir, sinon lancé par son propre bac à sable. ``name`` : le titre de la page de
+    retour (le devoir).
 
     Ne lève pas pour une faute de l'étudiant : elles deviennent des erreurs dans le notebook et
     des évènements ; lève seulement si le noyau ne peut pas démarrer du tout.
@@ -237,7 +238,7 @@ def grade_notebook(notebook_json: str, limits: Limits = Limits(), sandbox_mode: 
         if nbgrader_utils.is_grade(cell):
             score, max_score = nbgrader_utils.determine_grade(cell)
             grades[cell.metadata.nbgrader["grade_id"]] = (float(score or 0), float(max_score))
-    html = feedback.render(nb, grades)
+    html = feedback.render(nb, grades, name)
     return Graded(nbformat.writes(nb), grades, events, tampering, html, round(seconds, 2),
                   round(test_seconds, 2), peak, fallback)
 

@@ -379,7 +379,7 @@ def self_assess(notebook, course_root, options=Options(), say=print):
         # Un seul notebook : le modèle de noyaux coûterait autant à démarrer qu'il fait gagner.
         # Pas de vérification préalable (voir grade_class) : elle doublerait la durée, rien n'est
         # enregistré, et l'étudiant voit chaque erreur de son environnement dans son retour.
-        graded = grade_notebook(prepared, options.limits, sandbox.mode, preload=False)
+        graded = grade_notebook(prepared, options.limits, sandbox.mode, preload=False, name=assignment)
         order = source_grade_ids(course, assignment, graded_only=True)
     feedback = notebook.with_name(f"{assignment}_retour.html")
     feedback.write_text(graded.feedback_html, encoding="utf-8")

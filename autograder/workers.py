@@ -43,7 +43,8 @@ def grade_task(task):
     from .isolation.sandbox import Limits  # noqa: PLC0415
 
     try:
-        graded = grade_notebook(task.notebook, Limits(**task.limits), task.sandbox, task.preload)
+        graded = grade_notebook(task.notebook, Limits(**task.limits), task.sandbox, task.preload,
+                                task.assignment)
     except Exception as error:  # noqa: BLE001 (une copie ne doit jamais arrêter la correction)
         return {**task.key(), "error": f"{type(error).__name__}: {str(error)[:300]}"}
     return {**task.key(), **dataclasses.asdict(graded)}

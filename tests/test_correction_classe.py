@@ -303,6 +303,7 @@ def test_feedback_written_without_hidden_tests(graded):
     for student in HONEST:
         html = (graded["course"] / "feedback" / student / ASSIGNMENT / f"{ASSIGNMENT}.html").read_text()
         assert "Tests visibles" in html or "NotImplementedError" in html or "AssertionError" in html
+        assert f"<h4>{ASSIGNMENT} (points" in html, student  # la page porte le nom du devoir
         assert not [line for line in hidden if line in html], student
 
 
@@ -375,7 +376,7 @@ def test_self_assessment_gives_the_hidden_tests_grade(tmp_path, solution, expect
     html = (tmp_path / f"{ASSIGNMENT}_retour.html").read_text(encoding="utf-8")
     hidden = {re.sub(r"\s+", " ", line) for line in secret_lines(ASSIGNMENT, "hidden")}
     assert not [line for line in hidden if line in html]
-    assert "normaliser" in html
+    assert "normaliser" in html and f"<title>{ASSIGNMENT}</title>" in html
 
 
 
