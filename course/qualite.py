@@ -372,7 +372,11 @@ def diversite_par_classe(caract_generees, classes_generees, caract_reelles, clas
 def afficher_diversite(resultats, noms=None):
     """Imprime le tableau de ``diversite_par_classe`` : une ligne par classe (nom français,
     nombre d'images de chaque côté, distance moyenne au plus proche voisin des générées et des
-    réelles, rapport) ; « — » quand la classe a moins de deux images d'un côté."""
+    réelles, rapport) ; « — » quand la classe a moins de deux images d'un côté. Puis une ligne de
+    résumé : la médiane des rapports des classes mesurées, le plus bas et le plus haut.
+
+    Renvoie la ligne (dict) de la classe au rapport le plus bas, ``None`` si aucune n'est mesurée.
+    """
     if noms is None:
         from course.donnees import NOMS_CLASSES as noms
     largeur = max(len(n) for n in noms)
@@ -384,3 +388,13 @@ def afficher_diversite(resultats, noms=None):
         else:
             print(f"{nom:<{largeur}}  {ligne['n']:>6}  {ligne['generees']:>8.2f}  "
                   f"{ligne['reelles']:>8.2f}  {ligne['rapport']:>7.2f}")
+    mesurees = [ligne for ligne in resultats if ligne["n"] >= 2 and not math.isnan(ligne["rapport"])]
+    if not mesurees:
+        print("Aucune classe n'a deux images de chaque côté : rien à comparer.")
+        return None
+    basse = min(mesurees, key=lambda ligne: ligne["rapport"])
+    haute = max(mesurees, key=lambda ligne: ligne["rapport"])
+    print(f"Rapport générées / réelles, {len(mesurees)} classes mesurées : médiane "
+          f"{np.median([ligne['rapport'] for ligne in mesurees]):.2f}, de {basse['rapport']:.2f} "
+          f"({noms[basse['classe']]}) à {haute['rapport']:.2f} ({noms[haute['classe']]})")
+    return basse

@@ -205,6 +205,25 @@ def test_diversity_table_prints_french_names_and_dashes(capsys):
     assert sortie[2].split() == [donnees.NOMS_CLASSES[9], "1", "—", "—", "—"]
 
 
+def test_diversity_summary_names_the_lowest_and_highest_measured_classes(capsys):
+    lignes = [{"classe": k, "n": 5, "generees": r, "reelles": 1.0, "rapport": r}
+              for k, r in [(0, 0.9), (1, 0.4), (2, 1.3), (3, 0.8)]]
+    lignes.append({"classe": 4, "n": 1, "generees": float("nan"), "reelles": float("nan"),
+                   "rapport": float("nan")})  # non mesurée : ni dans la médiane ni dans les extrêmes
+    basse = qualite.afficher_diversite(lignes)
+    assert basse is lignes[1]
+    resume = capsys.readouterr().out.splitlines()[-1]
+    noms = donnees.NOMS_CLASSES
+    assert resume == (f"Rapport générées / réelles, 4 classes mesurées : médiane 0.85, "
+                      f"de 0.40 ({noms[1]}) à 1.30 ({noms[2]})")
+
+
+def test_diversity_summary_says_when_nothing_is_measured(capsys):
+    vide = [{"classe": 0, "n": 1, "generees": float("nan"), "reelles": float("nan"), "rapport": float("nan")}]
+    assert qualite.afficher_diversite(vide) is None
+    assert "rien à comparer" in capsys.readouterr().out
+
+
 # --- le classifieur --------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
