@@ -42,4 +42,8 @@ if [ "${#manquants[@]}" -gt 0 ]; then
   fi
 fi
 
-exec python -m pytest -n 2 "$@"
+# --dist loadscope : les tests d'un même module vont au même processus. Sinon, chaque processus qui
+# lance un test d'un module construit ses fixtures de module (un cours corrigé par nbgrader, une
+# classe corrigée par la commande, un serveur) : deux fois le même travail. --no-loadscope-reorder :
+# les modules partent dans l'ordre des tests, les plus longs en tête (tests/conftest.py).
+exec python -m pytest -n 2 --dist loadscope --no-loadscope-reorder "$@"

@@ -38,7 +38,21 @@ SLOW_MODULES = {
 }
 
 
+# Les modules les plus longs, du plus long au plus court (somme des durées de leurs tests,
+# `bash scripts/tests.sh --durations=40`, 7 décembre 2026 : de 540 s pour test_autograde à 50 s) :
+# ils passent en tête. scripts/tests.sh donne chaque module entier à un processus (--dist
+# loadscope, dans l'ordre des tests) ; un long module lancé en dernier laisserait l'autre processus
+# sans travail jusqu'à la fin.
+LONGEST_FIRST = [
+    "test_autograde", "test_correction_classe", "test_notebooks", "test_preflight",
+    "test_variantes_commande", "test_triches", "test_navigateur", "test_cluster", "test_accidents",
+    "test_limites_copie",
+]
+
+
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.module.__name__ in SLOW_MODULES:
             item.add_marker(pytest.mark.lent)
+    rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.module.__name__, len(rank)))  # stable : l'ordre reste dans chaque module

@@ -5,6 +5,10 @@ par chaque processus de ``pytest -n 2`` qui lance un de ses tests : deux fois la
 en même temps, sur deux cœurs. ``une_fois`` la fait construire par le premier processus qui la
 demande ; l'autre attend (verrou ``fcntl`` sur un fichier du dossier temporaire commun de la
 session) puis relit le résultat, enregistré en JSON. Sans pytest-xdist : construite directement.
+
+``scripts/tests.sh`` lance pytest avec ``--dist loadscope`` (les tests d'un module sur un seul
+processus) : ``une_fois`` sert alors aux résultats que plusieurs modules partagent sous le même
+nom, et à ``pytest -n 2`` lancé sans cette option.
 """
 
 import fcntl
