@@ -7,6 +7,8 @@
   intervalles réguliers, chronomètre arrêté pendant la mesure.
 """
 
+import contextlib
+import io
 import linecache
 import pathlib
 import time
@@ -27,6 +29,8 @@ def notebook_namespace(notebook):
     ``notebook`` (un chemin), dans l'ordre ; renvoie l'espace de noms obtenu (un dict).
 
     Les cellules d'entraînement et de figures, ni verrouillées ni solutions, ne sont pas exécutées.
+    Ce que les cellules impriment (le code de ``GANAvance`` que montre 05, par exemple) est pour
+    l'étudiant, pas pour le banc : il n'est pas affiché.
     """
     notebook = pathlib.Path(notebook)
     if not notebook.exists():
@@ -38,7 +42,8 @@ def notebook_namespace(notebook):
             nom = f"<{notebook.name}:{meta.get('grade_id', '?')}>"
             # Le source dans linecache : tracebacks lisibles, et AutoGraph (tf.function) le retrouve.
             linecache.cache[nom] = (len(cell.source), None, cell.source.splitlines(True), nom)
-            exec(compile(cell.source, nom, "exec"), namespace)
+            with contextlib.redirect_stdout(io.StringIO()):
+                exec(compile(cell.source, nom, "exec"), namespace)
     return namespace
 
 
